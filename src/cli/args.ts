@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { invalidArgument } from '../errors.js';
+
+export interface CheckOptions {
+  readonly paths: readonly string[];
+  readonly frames: boolean;
+  readonly evidence: boolean;
+  readonly format: 'json' | 'table';
+  readonly concurrency: number;
+  readonly threshold: number | null;
+  readonly calibration: string | null;
+  readonly debug: boolean;
+}
+
+export type Command =
+  | { readonly name: 'help' }
+  | { readonly name: 'version' }
+  | { readonly name: 'check'; readonly options: CheckOptions };
+
+export function parseCommand(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
+  if (command === '--version' || command === '-v' || command === 'version') return { name: 'version' };
+  if (command !== 'check') throw invalidArgument("one of the commands: check, help, version", 'the command', command);
+  const { values, positionals } = parseArgs({
+    args: [...rest],
+    allowPositionals: true,
+    options: {
+      frames: { type: 'boolean', default: false },
+      evidence: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'json' },
+      concurrency: { type: 'string', default: '2' },
+      threshold: { type: 'string' },
+      calibration: { type: 'string' },
+      debug: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { name: 'help' };
+  if (positionals.length === 0) throw invalidArgument('at least one file or folder', 'check', undefined);
+  if (values.format !== 'json' && values.format !== 'table') throw invalidArgument("'json' or 'table'", '--format', values.format);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw invalidArgument('an integer from 1 to 64', '--concurrency', values.concurrency);
+  let threshold: number | null = null;
+  if (values.threshold !== undefined) {
+    threshold = Number(values.threshold);
+    if (!(threshold > 0 && threshold < 1)) throw invalidArgument('a number between 0 and 1', '--threshold', values.threshold);
+  }
+  return {
+    name: 'check',
+    options: {
+      paths: positionals,
+      frames: values.frames!,
+      evidence: values.evidence!,
+      format: values.format,
+      concurrency,
+      threshold,
+      calibration: values.calibration ?? null,
+      debug: values.debug!,
+    },
+  };
+}
+
+export const HELP = `liveness — face liveness (presentation-attack detection) on your own machine
+
+Usage:
+  liveness check <file|folder>... [options]   analyse videos or stills; prints the contract JSON
+  liveness check --frames <image>...|<folder> analyse the images as one capture's frames (1–16)
+  liveness help | version
+
+Inputs are recognised by content: mp4, mov, avi, webm, mkv videos; jpg, png, webp stills (50 MB at most).
+A folder is read file by file (sorted); several inputs print one JSON line each.
+
+Options:
+  --evidence           include the evidence: signals, frames used, quality, timings
+  --format json|table  JSON (default) or a table for people
+  --concurrency N      analyses run at once for several inputs (default 2)
+  --threshold P        operating point on real_probability (default: the fusion model's own)
+  --calibration FILE   a fusion model / calibration file instead of models/fusion.json
+  --debug              print stack traces on errors
+
+Exit codes (for several inputs, the highest that occurred):
+  0 live   1 attack   2 inconclusive   3 bad input (unreadable, unsupported, too large, truncated)   4 internal error
+`;

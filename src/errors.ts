@@ -1,0 +1,58 @@
+/**
+ * Every error the product can raise, defined once: a stable code, the HTTP status the API maps it
+ * to, and the CLI exit code. Messages read the same way everywhere: "expected … but received …".
+ */
+
+/** CLI exit codes, documented in `liveness --help`. */
+export const EXIT = { live: 0, attack: 1, inconclusive: 2, badInput: 3, internal: 4 } as const;
+
+interface ErrorSpec {
+  readonly httpStatus: number;
+  readonly exitCode: number;
+  readonly description: string;
+}
+
+export const ERROR_TABLE = {
+  invalid_argument: { httpStatus: 400, exitCode: EXIT.badInput, description: 'An argument or option has the wrong type or value.' },
+  file_not_found: { httpStatus: 400, exitCode: EXIT.badInput, description: 'The named file or folder does not exist or cannot be read.' },
+  empty_input: { httpStatus: 400, exitCode: EXIT.badInput, description: 'The media is zero bytes long.' },
+  too_many_frames: { httpStatus: 400, exitCode: EXIT.badInput, description: 'An array of frames holds more than the 16 accepted.' },
+  media_too_large: { httpStatus: 413, exitCode: EXIT.badInput, description: 'The media is larger than the 50 MB limit.' },
+  unsupported_media: { httpStatus: 415, exitCode: EXIT.badInput, description: 'The bytes are not a supported video (mp4, mov, avi, webm, mkv) or image (jpg, png, webp).' },
+  no_video_stream: { httpStatus: 422, exitCode: EXIT.badInput, description: 'The container holds no video stream (audio only, for example).' },
+  dimensions_too_large: { httpStatus: 422, exitCode: EXIT.badInput, description: 'The declared picture size is beyond the decoder limit (a hostile or corrupt header).' },
+  undecodable_media: { httpStatus: 422, exitCode: EXIT.badInput, description: 'The media is truncated or corrupt: no frame could be decoded.' },
+  decode_timeout: { httpStatus: 422, exitCode: EXIT.badInput, description: 'Decoding took longer than the decode timeout and was stopped.' },
+  internal_error: { httpStatus: 500, exitCode: EXIT.internal, description: 'A bug: the analysis failed for a reason that is not the input\'s fault.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+/** The one error type the core throws for anything that is not a bug. */
+export class LivenessError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LivenessError';
+    this.code = code;
+    this.httpStatus = ERROR_TABLE[code].httpStatus;
+    this.exitCode = ERROR_TABLE[code].exitCode;
+  }
+}
+
+/** Describes a received value for "expected … but received …" messages, as sharp does. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}' of type string`;
+  if (typeof value === 'object') return Array.isArray(value) ? `an array of length ${value.length}` : 'an object';
+  return `${String(value)} of type ${typeof value}`;
+}
+
+/** Throws `invalid_argument` with the project's message shape. */
+export function invalidArgument(expected: string, name: string, received: unknown): LivenessError {
+  return new LivenessError('invalid_argument', `Expected ${expected} for ${name} but received ${describeValue(received)}`);
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { invalidArgument } from '../errors.js';
+import type { ComputedSignal } from '../signals/index.js';
+
+/** How a signal's value becomes a model feature. */
+export type FeatureTransform = 'identity' | 'log' | 'logit';
+
+export interface FusionFeature {
+  readonly signal: string;
+  readonly transform: FeatureTransform;
+  /** Standardisation fitted on the training set. */
+  readonly mean: number;
+  readonly std: number;
+  readonly weight: number;
+}
+
+/** A logistic model over the signals that apply to one kind of input. */
+export interface FusionProfile {
+  readonly features: readonly FusionFeature[];
+  readonly bias: number;
+  /** Operating point on real_probability, with where it came from. */
+  readonly threshold: number;
+  readonly thresholdSource: string;
+}
+
+export type ProfileName = 'temporal' | 'single';
+
+export interface FusionModel {
+  readonly version: string;
+  /** `temporal`: videos and frame arrays with enough usable frames. `single`: one usable frame. */
+  readonly profiles: Readonly<Record<ProfileName, FusionProfile>>;
+  /** How and on what the model was fitted, with its cross-validated figures. */
+  readonly provenance: Readonly<Record<string, unknown>>;
+}
+
+export interface Contribution {
+  readonly signal: string;
+  readonly value: number | null;
+  /** weight × standardised feature; positive pushes towards real. 0 when the value is missing. */
+  readonly contribution: number;
+}
+
+export interface Fused {
+  readonly profile: ProfileName;
+  readonly logit: number;
+  readonly realProbability: number;
+  readonly contributions: readonly Contribution[];
+  /** Signals the profile uses that had no value for this input. */
+  readonly missing: readonly string[];
+}
+
+const EPSILON = 1e-4;
+
+export async function loadFusionModel(path: string): Promise<FusionModel> {
+  const model = JSON.parse(await readFile(path, 'utf8')) as FusionModel;
+  for (const name of ['temporal', 'single'] as const) {
+    const profile = model.profiles?.[name];
+    if (!profile || !Array.isArray(profile.features) || typeof profile.bias !== 'number' || typeof profile.threshold !== 'number') {
+      throw invalidArgument(`a fusion model with a '${name}' profile`, path, profile);
+    }
+  }
+  return model;
+}
+
+export function transformValue(value: number, transform: FeatureTransform): number {
+  switch (transform) {
+    case 'log': return Math.log(Math.max(value, EPSILON));
+    case 'logit': {
+      const p = Math.min(1 - EPSILON, Math.max(EPSILON, value));
+      return Math.log(p / (1 - p));
+    }
+    default: return value;
+  }
+}
+
+/** Stage 6a: the fused, calibrated probability that the face is real. */
+export function fuseSignals(signals: readonly ComputedSignal[], model: FusionModel, profileName: ProfileName): Fused {
+  const profile = model.profiles[profileName];
+  let logit = profile.bias;
+  const missing: string[] = [];
+  const contributions = profile.features.map((feature) => {
+    const value = signals.find((s) => s.name === feature.signal)?.value ?? null;
+    if (value === null) {
+      missing.push(feature.signal);
+      return { signal: feature.signal, value, contribution: 0 };
+    }
+    const contribution = (feature.weight * (transformValue(value, feature.transform) - feature.mean)) / feature.std;
+    logit += contribution;
+    return { signal: feature.signal, value, contribution: Math.round(contribution * 1000) / 1000 };
+  });
+  return { profile: profileName, logit, realProbability: 1 / (1 + Math.exp(-logit)), contributions, missing };
+}

@@ -1,0 +1,147 @@
+/**
+ * The whole analysis, top to bottom:
+ * ingest → decode → faces → quality gates → signals → fusion → verdict.
+ * Every shell (CLI, HTTP API, evaluation toolkit) calls `analyzeMedia`; none re-implements a stage.
+ */
+import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
+import { decodeFrames, type SourceInfo } from '../decode/index.js';
+import type { Deps, ObservationDeps } from '../deps.js';
+import { detectFaces, type FrameFaces } from '../faces/index.js';
+import { fuseSignals, type Fused, type ProfileName } from '../fusion/model.js';
+import { ingestMedia, type AnalysisInput, type InputMode } from '../ingest/index.js';
+import { assessQuality, type QualityReport } from '../quality/index.js';
+import { computeSignals, type ComputedSignal } from '../signals/index.js';
+import { withTempDir } from '../util/temp.js';
+import { timeStage, type StageTimings } from '../util/timing.js';
+import { decideVerdict, inconclusiveResult, type Inconclusive, type LivenessResult, type Outcome } from '../verdict/index.js';
+import type { Frame } from '../decode/index.js';
+
+/** Stages 1–5: what was seen, before any decision. */
+export interface Observation {
+  readonly mode: InputMode;
+  readonly sources: readonly SourceInfo[];
+  readonly frames: readonly Frame[];
+  readonly faces: readonly FrameFaces[];
+  readonly quality: QualityReport;
+  /** Empty when the quality gates made the analysis inconclusive. */
+  readonly signals: readonly ComputedSignal[];
+  readonly timingsMs: StageTimings;
+}
+
+export interface Analysis {
+  readonly outcome: Outcome;
+  /** The contract's seven fields. */
+  readonly result: LivenessResult;
+  readonly inconclusive: Inconclusive | null;
+  readonly evidence: Evidence;
+}
+
+/** Why the analysis decided what it did. Ours, beyond the contract; returned on request. */
+export interface Evidence {
+  readonly input: { readonly mode: InputMode; readonly sources: readonly SourceInfo[] };
+  readonly frames: ReadonlyArray<{
+    readonly index: number;
+    readonly timestampMs: number | null;
+    readonly width: number;
+    readonly height: number;
+    readonly usable: boolean;
+    readonly failure: string | null;
+    readonly face: { readonly box: readonly number[]; readonly detectionScore: number; readonly meshScore: number } | null;
+  }>;
+  readonly quality: { readonly usableFrames: number; readonly decodedFrames: number; readonly perFrame: QualityReport['frames'] };
+  readonly signals: ReadonlyArray<ComputedSignal & { readonly contribution: number | null }>;
+  readonly fusion: (Omit<Fused, 'contributions'> & { readonly threshold: number; readonly thresholdSource: string }) | null;
+  readonly models: Readonly<Record<string, string>>;
+  readonly timingsMs: StageTimings;
+}
+
+/** Analyses one input: a video, a still, or an array of frames. */
+export async function analyzeMedia(input: AnalysisInput, deps: Deps, config: AnalysisConfig = DEFAULT_CONFIG): Promise<Analysis> {
+  const startedAt = performance.now();
+  const observation = await observeMedia(input, deps, config);
+  const { timingsMs } = observation;
+  const inconclusive = observation.quality.inconclusive;
+  if (inconclusive) {
+    timingsMs.total = Math.round(performance.now() - startedAt);
+    return { outcome: 'inconclusive', result: inconclusiveResult(), inconclusive, evidence: buildEvidence(observation, null, deps, config) };
+  }
+  const profileName = chooseProfile(observation);
+  const fused = await timeStage(timingsMs, 'fusion', () => fuseSignals(observation.signals, deps.fusion, profileName));
+  const threshold = config.decision.threshold ?? deps.fusion.profiles[profileName].threshold;
+  const result = decideVerdict({
+    fused,
+    threshold,
+    signals: observation.signals,
+    usableFrames: observation.quality.usableFrameIndices.length,
+    decodedFrames: observation.frames.length,
+  });
+  timingsMs.total = Math.round(performance.now() - startedAt);
+  return { outcome: result.is_real ? 'live' : 'attack', result, inconclusive: null, evidence: buildEvidence(observation, fused, deps, config) };
+}
+
+/** Stages 1–5, for the evaluation toolkit and the fusion fitting script as much as for `analyzeMedia`. */
+export async function observeMedia(input: AnalysisInput, deps: ObservationDeps, config: AnalysisConfig = DEFAULT_CONFIG): Promise<Observation> {
+  const timingsMs: StageTimings = {};
+  const decoded = await withTempDir(async (tempDir) => {
+    const media = await timeStage(timingsMs, 'ingest', () => ingestMedia(input, config.ingest, tempDir));
+    return timeStage(timingsMs, 'decode', () => decodeFrames(media, deps.tools, config.decode));
+  });
+  const faces = await timeStage(timingsMs, 'faces', () => detectFaces(decoded.frames, deps.faceModels, config.faces));
+  const isSequence = decoded.mode !== 'image';
+  const quality = await timeStage(timingsMs, 'quality', () => assessQuality(decoded.frames, faces, isSequence, config.quality));
+  let signals: ComputedSignal[] = [];
+  if (!quality.inconclusive) {
+    const usable = quality.usableFrameIndices;
+    signals = await timeStage(timingsMs, 'signals', () =>
+      computeSignals({ mode: decoded.mode, frames: usable.map((i) => decoded.frames[i]!), faces: usable.map((i) => faces[i]!.face!) }),
+    );
+  }
+  return { mode: decoded.mode, sources: decoded.sources, frames: decoded.frames, faces, quality, signals, timingsMs };
+}
+
+/** Three usable frames give the geometric signals something to compare; fewer leave texture alone. */
+export function chooseProfile(observation: Pick<Observation, 'mode' | 'quality'>): ProfileName {
+  return observation.mode !== 'image' && observation.quality.usableFrameIndices.length >= 3 ? 'temporal' : 'single';
+}
+
+function buildEvidence(observation: Observation, fused: Fused | null, deps: Deps, config: AnalysisConfig): Evidence {
+  const usable = new Set(observation.quality.usableFrameIndices);
+  const profile = fused ? deps.fusion.profiles[fused.profile] : null;
+  return {
+    input: { mode: observation.mode, sources: observation.sources },
+    frames: observation.frames.map((frame, i) => {
+      const face = observation.faces[i]?.face ?? null;
+      return {
+        index: frame.index,
+        timestampMs: frame.timestampMs,
+        width: frame.width,
+        height: frame.height,
+        usable: usable.has(i),
+        failure: observation.quality.frames[i]?.failure ?? null,
+        face: face ? { box: face.box.map((v) => Math.round(v)), detectionScore: round(face.detectionScore), meshScore: round(face.meshScore) } : null,
+      };
+    }),
+    quality: { usableFrames: usable.size, decodedFrames: observation.frames.length, perFrame: observation.quality.frames },
+    signals: observation.signals.map((signal) => ({
+      ...signal,
+      contribution: fused?.contributions.find((c) => c.signal === signal.name)?.contribution ?? null,
+    })),
+    fusion:
+      fused && profile
+        ? {
+            profile: fused.profile,
+            logit: round(fused.logit),
+            realProbability: round(fused.realProbability),
+            missing: fused.missing,
+            threshold: config.decision.threshold ?? profile.threshold,
+            thresholdSource: config.decision.threshold === null ? profile.thresholdSource : 'configured by the caller',
+          }
+        : null,
+    models: deps.versions,
+    timingsMs: observation.timingsMs,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,103 @@
+/**
+ * Attack media made from bona fide media, for tests and for fitting: a still photo looped as a
+ * video, and a still photo moved by hand in front of the camera (a flat sheet: rotated, shifted,
+ * tilted and zoomed, every motion a homography of the picture). Seeded and reproducible.
+ *
+ * Not modelled here: paper texture, halftone, screen moiré, glare, bending — those are the
+ * evaluation toolkit's `liveness synth`.
+ */
+import { LivenessError } from '../errors.js';
+import { runTool, type ToolPaths } from '../decode/ffmpeg.js';
+import { lastLine } from '../decode/probe.js';
+import { withTempDir } from '../util/temp.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface StillAttackOptions {
+  /** Seconds into `source` to take the still from (ignored for an image). */
+  readonly atS: number;
+  readonly durationS: number;
+  readonly fps: number;
+  /** Output frame size; the still is placed on a plain wall inside it for the moved attack. */
+  readonly width: number;
+  readonly height: number;
+  readonly seed: number;
+  /** Camera sensor noise added to every frame (ffmpeg `noise` strength, 0–100). */
+  readonly noise: number;
+}
+
+export const DEFAULT_STILL_ATTACK: StillAttackOptions = { atS: 1, durationS: 5, fps: 30, width: 640, height: 480, seed: 1, noise: 3 };
+
+/** mulberry32: a small seeded generator, so the same seed gives the same clip. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A still frame shown unmoving to the camera: one picture, looped, with fresh sensor noise per frame. */
+export async function makeLoopedStill(tools: ToolPaths, source: string, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
+  const o = { ...DEFAULT_STILL_ATTACK, ...options };
+  const filter = `scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease,pad=${o.width}:${o.height}:(ow-iw)/2:(oh-ih)/2:color=0x707060,noise=alls=${o.noise}:allf=t,format=yuv420p`;
+  await withTempDir(async (dir) => {
+    const still = await extractStill(tools, source, o.atS, dir);
+    await encode(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-vf', filter], output, o);
+  });
+}
+
+/** A still photo held by hand: it sways, turns, tilts and comes closer and back, as one plane. */
+export async function makeHandMovedStill(tools: ToolPaths, source: string, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
+  const o = { ...DEFAULT_STILL_ATTACK, ...options };
+  const random = seededRandom(o.seed);
+  const wave = (amplitude: number, variable: 't' | 'in', periodMin: number, periodMax: number) => {
+    const period = (periodMin + random() * (periodMax - periodMin)).toFixed(2);
+    const phase = (random() * 2 * Math.PI).toFixed(3);
+    return `${(amplitude * (0.6 + 0.4 * random())).toFixed(2)}*sin(2*PI*${variable}/${period}+${phase})`;
+  };
+  const framesPerS = o.fps;
+  // Corner offsets in pixels (perspective filter, frame-indexed): a common zoom plus independent tilts.
+  const zoom = `(${wave(0.06 * o.width, 'in', 2 * framesPerS, 4 * framesPerS)})`;
+  const corner = (sign: string) => `${sign}${zoom}+${wave(0.03 * o.width, 'in', 1.5 * framesPerS, 3.5 * framesPerS)}`;
+  const perspective = [
+    `x0='${corner('-')}'`, `y0='${corner('-')}'`, `x1='W+${corner('')}'`, `y1='${corner('-')}'`,
+    `x2='${corner('-')}'`, `y2='H+${corner('')}'`, `x3='W+${corner('')}'`, `y3='H+${corner('')}'`, 'eval=frame',
+  ].join(':');
+  const width = Math.round(o.width * 0.62);
+  const filter = [
+    `color=c=0x707060:s=${o.width}x${o.height}:r=${o.fps}[wall]`,
+    `[0:v]scale=${width}:-2,format=yuva420p,perspective=${perspective},rotate=a='${wave(0.25, 't', 2, 4)}':c=none:ow='hypot(iw,ih)':oh=ow[sheet]`,
+    `[wall][sheet]overlay=x='(W-w)/2+${wave(0.1 * o.width, 't', 2, 4)}':y='(H-h)/2+${wave(0.06 * o.height, 't', 2, 4)}':shortest=1,noise=alls=${o.noise}:allf=t,format=yuv420p`,
+  ].join(';');
+  await withTempDir(async (dir) => {
+    const still = await extractStill(tools, source, o.atS, dir);
+    await encode(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-filter_complex', filter], output, o);
+  });
+}
+
+/** The still to present: the frame at `atS` of a video, or the image itself. */
+async function extractStill(tools: ToolPaths, source: string, atS: number, dir: string): Promise<string> {
+  const still = join(dir, 'still.png');
+  for (const seek of [['-ss', String(atS)], []]) {
+    const run = await runTool(tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', ...seek, '-i', source, '-frames:v', '1', still], {
+      timeoutMs: 60_000,
+      maxStdoutBytes: 1024,
+    });
+    if (run.exitCode === 0 && existsSync(still)) return still;
+  }
+  throw new LivenessError('undecodable_media', `Expected a frame in ${source} but none could be decoded`);
+}
+
+async function encode(tools: ToolPaths, args: string[], output: string, o: StillAttackOptions): Promise<void> {
+  const run = await runTool(
+    tools,
+    'ffmpeg',
+    ['-nostdin', '-v', 'error', '-y', ...args, '-t', String(o.durationS), '-r', String(o.fps), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', output],
+    { timeoutMs: 120_000, maxStdoutBytes: 1024 * 1024 },
+  );
+  if (run.exitCode !== 0) throw new LivenessError('internal_error', `Expected ffmpeg to write ${output} but it said: ${lastLine(run.stderrTail)}`);
+}

@@ -1,0 +1,42 @@
+import type { AttackTypeCode, AttackTypeName } from './attack-types.js';
+
+/**
+ * The contract's `result` object, field for field (../shared/spec/face-liveness-api.txt).
+ * Keys are snake_case because clients already parse these names.
+ */
+export interface LivenessResult {
+  /** True if a live face was verified. Never true for an inconclusive analysis. */
+  readonly is_real: boolean;
+  /** Always `!is_real`. */
+  readonly is_spoof: boolean;
+  /** Calibrated probability (0–1) that the face is real. 0 when inconclusive. */
+  readonly real_probability: number;
+  /** How sure the decision is (0–1); lowered by poor quality and few frames. 0 when inconclusive. */
+  readonly confidence: number;
+  /** Attack type code, see `ATTACK_TYPES`. */
+  readonly attack_type: AttackTypeCode;
+  /** Attack type name, see `ATTACK_TYPES`. */
+  readonly attack_type_name: AttackTypeName;
+  /** Confidence (0–1) in the attack type. */
+  readonly attack_type_confidence: number;
+}
+
+/** Why an analysis could not decide. Stable codes: clients may switch on them. */
+export type InconclusiveCode =
+  | 'no_face'
+  | 'several_faces'
+  | 'face_too_small'
+  | 'face_cut_off'
+  | 'too_dark'
+  | 'overexposed'
+  | 'too_blurry'
+  | 'extreme_pose'
+  | 'too_few_usable_frames';
+
+export interface Inconclusive {
+  readonly code: InconclusiveCode;
+  readonly message: string;
+}
+
+/** The outcome of one analysis: a decision, or an inconclusive analysis (fails closed). */
+export type Outcome = 'live' | 'attack' | 'inconclusive';

@@ -1,0 +1,98 @@
+/**
+ * The decisions the core must already get right, on media made from a real talking-face clip:
+ * a live person talking → real; the same face as a looped still → attack; as a photo moved by
+ * hand → attack; a clip with no face → inconclusive `no_face`.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { loadDeps, type Deps } from '../../src/deps.js';
+import { analyzeMedia, type Analysis } from '../../src/pipeline/index.js';
+import { franckClip, handMovedStill, loopedStill, noFaceClip, noFranck } from '../helpers/media.js';
+
+let deps: Deps;
+before(async () => {
+  deps = await loadDeps();
+});
+
+const analyzePath = (path: string) => analyzeMedia({ kind: 'media', source: { path } }, deps);
+
+function assertContractResult(analysis: Analysis): void {
+  const { result } = analysis;
+  assert.deepEqual(Object.keys(result).sort(), ['attack_type', 'attack_type_confidence', 'attack_type_name', 'confidence', 'is_real', 'is_spoof', 'real_probability'].sort());
+  assert.equal(result.is_spoof, !result.is_real);
+  for (const key of ['real_probability', 'confidence', 'attack_type_confidence'] as const) assert.ok(result[key] >= 0 && result[key] <= 1, key);
+}
+
+test('a live person talking is real', { skip: noFranck }, async () => {
+  const analysis = await analyzePath(await franckClip('live-5s.mp4', 5));
+  assertContractResult(analysis);
+  assert.equal(analysis.outcome, 'live', JSON.stringify(analysis.evidence.signals));
+  assert.equal(analysis.result.attack_type_name, 'real');
+  assert.ok(analysis.result.real_probability >= analysis.evidence.fusion!.threshold);
+});
+
+for (const seed of [1, 2]) {
+  test(`a still photo looped as a video is an attack (seed ${seed})`, { skip: noFranck }, async () => {
+    const analysis = await analyzePath(await loopedStill(seed));
+    assertContractResult(analysis);
+    assert.equal(analysis.outcome, 'attack', JSON.stringify(analysis.evidence.signals));
+    assert.notEqual(analysis.result.attack_type, 0);
+  });
+
+  test(`a printed photo moved by hand is an attack (seed ${seed})`, { skip: noFranck }, async () => {
+    const analysis = await analyzePath(await handMovedStill(seed));
+    assertContractResult(analysis);
+    assert.equal(analysis.outcome, 'attack', JSON.stringify(analysis.evidence.signals));
+    assert.equal(analysis.result.attack_type_name, 'print');
+  });
+}
+
+test('a clip with no face is inconclusive no_face and fails closed', async () => {
+  const analysis = await analyzePath(await noFaceClip());
+  assertContractResult(analysis);
+  assert.equal(analysis.outcome, 'inconclusive');
+  assert.equal(analysis.inconclusive?.code, 'no_face');
+  assert.equal(analysis.result.is_real, false);
+  assert.equal(analysis.result.confidence, 0);
+  assert.ok(analysis.evidence.frames.length > 0 && analysis.evidence.frames.every((f) => f.failure === 'no_face'));
+});
+
+test('the evidence says what was used: frames with times and boxes, signals with contributions, timings', { skip: noFranck }, async () => {
+  const { evidence } = await analyzePath(await franckClip('live-5s.mp4', 5));
+  assert.equal(evidence.input.mode, 'video');
+  assert.equal(evidence.frames.length, 16);
+  assert.ok(evidence.frames.every((f) => f.timestampMs !== null && f.face && f.face.box.length === 4));
+  assert.equal(evidence.quality.usableFrames, evidence.frames.filter((f) => f.usable).length);
+  const names = evidence.signals.map((s) => s.name);
+  assert.ok(names.includes('planar_fit_residual') && names.includes('face_motion'));
+  assert.ok(evidence.signals.every((s) => s.applies && typeof s.value === 'number' && typeof s.contribution === 'number'));
+  assert.ok(evidence.fusion && evidence.fusion.profile === 'temporal');
+  for (const stage of ['ingest', 'decode', 'faces', 'quality', 'signals', 'fusion', 'total']) assert.ok(typeof evidence.timingsMs[stage] === 'number', stage);
+  assert.ok(evidence.models.fusion && evidence.models.faceModels);
+});
+
+test('8 frames of a live clip, as the contract sends them, are analysed as a sequence', { skip: noFranck }, async () => {
+  const clip = await franckClip('live-5s.mp4', 5);
+  const { extractFrames } = await import('../helpers/frames.js');
+  const frames = await extractFrames(clip, 8, 'franck-frame');
+  const analysis = await analyzeMedia({ kind: 'frames', frames: frames.map((path) => ({ path })) }, deps);
+  assert.equal(analysis.evidence.input.mode, 'frames');
+  assert.equal(analysis.evidence.frames.length, 8);
+  assert.equal(analysis.evidence.fusion?.profile, 'temporal');
+  assert.equal(analysis.outcome, 'live', JSON.stringify(analysis.evidence.signals));
+});
+
+test('one still is analysed in single-image mode and never passes without a validated signal', { skip: noFranck }, async () => {
+  const clip = await franckClip('live-5s.mp4', 5);
+  const { extractFrames } = await import('../helpers/frames.js');
+  const [still] = await extractFrames(clip, 1, 'franck-still');
+  const analysis = await analyzeMedia({ kind: 'media', source: { path: still! } }, deps);
+  assertContractResult(analysis);
+  assert.equal(analysis.evidence.input.mode, 'image');
+  assert.equal(analysis.evidence.fusion?.profile, 'single');
+  assert.ok(analysis.evidence.signals.every((s) => !s.applies), 'the geometric signals need several frames');
+  if (deps.fusion.profiles.single.features.length === 0) {
+    assert.equal(analysis.result.is_real, false);
+    assert.equal(analysis.result.confidence, 0);
+  }
+});
