@@ -16,12 +16,9 @@ export interface FaceOptions {
   readonly iouThreshold: number;
   /** Run FaceMesh a second time on the crop its first landmarks give (MediaPipe's tracking crop). */
   readonly refineLandmarks: boolean;
-  /**
-   * Run the detector on every n-th frame only; in between, the face is tracked from the previous
-   * frame's landmarks, as MediaPipe does in video mode. 1 detects on every frame.
-   */
+  /** Run the detector on every n-th frame only; the frames in between start from its crop. */
   readonly detectEveryFrames: number;
-  /** Landmark score under which tracking is lost and the detector runs again. */
+  /** Landmark score under which a frame that was not detected on is detected on after all. */
   readonly minTrackingScore: number;
 }
 
@@ -49,43 +46,44 @@ export async function loadFaceModels(modelsDir: string): Promise<FaceModels> {
 }
 
 /**
- * Stage 3: faces and landmarks in each frame. Deterministic for a given input: tracking state lives
- * in this call only.
+ * Stage 3: faces and landmarks in each frame. The detector runs on every `detectEveryFrames`-th
+ * frame; the frames in between start from the latest detection's crop. Every face then gets two
+ * FaceMesh passes — on that crop, and on the crop its own first landmarks give — each pass run as
+ * one batch over all frames. A frame whose landmarks come out weak is detected on its own.
  */
 export function detectFaces(frames: readonly Frame[], models: FaceModels, options: FaceOptions): FrameFaces[] {
-  const results: FrameFaces[] = [];
-  let previous: TrackedFace | null = null;
-  for (const [i, frame] of frames.entries()) {
-    if (previous && i % options.detectEveryFrames !== 0) {
-      const tracked = models.landmarker.predict(frame, facemesh.regionFromMesh(previous.mesh));
-      if (tracked.faceScore >= options.minTrackingScore) {
-        previous = { box: boundingBox(tracked.mesh), detectionScore: previous.detectionScore, meshScore: tracked.faceScore, mesh: tracked.mesh };
-        results.push({ frameIndex: frame.index, detections: null, face: previous });
-        continue;
-      }
+  const detect = (frame: Frame) =>
+    models.detector.predict(frame, { minScore: options.minDetectionScore, iouThreshold: options.iouThreshold }).sort((p, q) => q.box[2] * q.box[3] - p.box[2] * p.box[3]);
+  const detections = frames.map((frame, i) => (i % options.detectEveryFrames === 0 ? detect(frame) : null));
+  let latest: FaceCandidate | undefined;
+  const seeds = detections.map((found) => {
+    if (found) latest = found[0];
+    return found && !found[0] ? undefined : latest;
+  });
+  const landmarks = meshFrames(frames, seeds, models, options);
+  return frames.map((frame, i) => {
+    let found = detections[i] ?? null;
+    let face = landmarks[i] ?? null;
+    if (!found && (!face || face.meshScore < options.minTrackingScore)) {
+      found = detect(frame);
+      face = meshFrames([frame], [found[0]], models, options)[0] ?? null;
     }
-    const detected = detectInFrame(frame, models, options);
-    previous = detected.face;
-    results.push(detected);
-  }
-  return results;
+    return { frameIndex: frame.index, detections: found, face };
+  });
 }
 
-function detectInFrame(frame: Frame, models: FaceModels, options: FaceOptions): FrameFaces {
-  const detections = models.detector
-    .predict(frame, { minScore: options.minDetectionScore, iouThreshold: options.iouThreshold })
-    .sort((p, q) => q.box[2] * q.box[3] - p.box[2] * p.box[3]);
-  const dominant = detections[0];
-  if (!dominant) return { frameIndex: frame.index, detections, face: null };
-  const rightEye = dominant.keypoints[0]!;
-  const leftEye = dominant.keypoints[1]!;
-  let result = models.landmarker.predict(frame, facemesh.regionFromDetection(dominant.box, rightEye, leftEye));
-  if (options.refineLandmarks) result = models.landmarker.predict(frame, facemesh.regionFromMesh(result.mesh));
-  return {
-    frameIndex: frame.index,
-    detections,
-    face: { box: boundingBox(result.mesh), detectionScore: dominant.score, meshScore: result.faceScore, mesh: result.mesh },
-  };
+function meshFrames(frames: readonly Frame[], seeds: ReadonlyArray<FaceCandidate | undefined>, models: FaceModels, options: FaceOptions): Array<TrackedFace | null> {
+  const seeded = frames.map((image, i) => ({ image, seed: seeds[i] })).filter((c): c is { image: Frame; seed: FaceCandidate } => c.seed !== undefined);
+  let results = models.landmarker.predict(seeded.map(({ image, seed }) => ({ image, region: facemesh.regionFromDetection(seed.box, seed.keypoints[0]!, seed.keypoints[1]!) })));
+  if (options.refineLandmarks) {
+    results = models.landmarker.predict(seeded.map(({ image }, n) => ({ image, region: facemesh.regionFromMesh(results[n]!.mesh) })));
+  }
+  const byFrame = new Map(seeded.map(({ image, seed }, n) => [image, { seed, result: results[n]! }]));
+  return frames.map((frame) => {
+    const entry = byFrame.get(frame);
+    if (!entry) return null;
+    return { box: boundingBox(entry.result.mesh), detectionScore: entry.seed.score, meshScore: entry.result.faceScore, mesh: entry.result.mesh };
+  });
 }
 
 function boundingBox(mesh: readonly Point3[]): [number, number, number, number] {
