@@ -41,16 +41,14 @@ export const DEFAULT_CONFIG: AnalysisConfig = deepFreeze({
     /** BlazeFace's own default operating point in MediaPipe. */
     minDetectionScore: 0.5,
     iouThreshold: 0.3,
-    refineLandmarks: true,
     /**
-     * Detect on every frame. Measured on the bench (collect-signals + leave-one-subject-out fusion):
-     * detecting on every 2nd frame and starting the others from that crop cuts face work from ~620
-     * to ~430 ms for 16 frames of 720p, but cross-validated fusion AUC fell from 0.968 to 0.913;
-     * tracking from the previous landmarks was worse still. FaceMesh's landmarks move with its crop,
-     * and crop noise blurs the still-photo versus live-face difference the signals rely on.
+     * The detector runs on every frame. Measured on the bench (collect-signals, then
+     * leave-one-subject-out fusion): detecting on every 2nd frame and starting the others from that
+     * crop cut face work from ~620 to ~430 ms for 16 frames of 720p, but the fused AUC fell from 0.968
+     * to 0.913; tracking from the previous landmarks was worse still. FaceMesh's landmarks move with
+     * its crop, and crop noise blurs the still-photo versus live-face difference the signals use.
      */
-    detectEveryFrames: 1,
-    minTrackingScore: 0.5,
+    refineLandmarks: true,
   },
   quality: {
     minMeshScore: 0.5,

@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly maxStdoutBytes: number;
   /** Called with each line of stderr as it arrives. */
   readonly onStderrLine?: (line: string) => void;
+  /** Called with stdout as it arrives; stdout is then not kept in the result. */
+  readonly onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -86,15 +88,14 @@ export function runTool(paths: ToolPaths, tool: Tool, args: readonly string[], o
     child.stdout.on('data', (chunk: Buffer) => {
       if (stdoutTruncated) return;
       const room = options.maxStdoutBytes - stdoutBytes;
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      stdoutBytes += kept.length;
+      if (options.onStdout) options.onStdout(kept);
+      else chunks.push(kept);
       if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        stdoutBytes += room;
         stdoutTruncated = true;
         child.kill('SIGKILL');
-        return;
       }
-      chunks.push(chunk);
-      stdoutBytes += chunk.length;
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
@@ -115,7 +116,7 @@ export function runTool(paths: ToolPaths, tool: Tool, args: readonly string[], o
         reject(new LivenessError('decode_timeout', `Expected ${tool} to finish within ${options.timeoutMs} ms but it was still running and was stopped`));
         return;
       }
-      resolve({ exitCode, stdout: Buffer.concat(chunks, stdoutBytes), stderrTail, stdoutTruncated });
+      resolve({ exitCode, stdout: Buffer.concat(chunks), stderrTail, stdoutTruncated });
     });
   });
 }

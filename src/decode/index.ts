@@ -61,18 +61,25 @@ const FLATTEN_GREY = 128;
  * Stage 2: decodes only the frames the analysis needs — a sample spread over the first seconds
  * of a video, or each still — upright (rotation metadata, EXIF orientation) and downscaled early.
  */
-export async function decodeFrames(media: IngestedMedia, tools: ToolPaths, options: DecodeOptions): Promise<DecodedMedia> {
+export async function decodeFrames(media: IngestedMedia, tools: ToolPaths, options: DecodeOptions, onFrame?: FrameListener): Promise<DecodedMedia> {
   const frames: Frame[] = [];
   const sources: SourceInfo[] = [];
   for (const item of media.items) {
-    const decoded = await decodeItem(item, media.mode === 'video', tools, options);
+    const first = frames.length;
+    const decoded = await decodeItem(item, media.mode === 'video', tools, options, (pixels) => onFrame?.({ ...pixels, index: first + pixels.index }));
     sources.push(decoded.source);
     for (const frame of decoded.frames) frames.push({ ...frame, index: frames.length });
   }
   return { mode: media.mode, frames, sources };
 }
 
-async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths, options: DecodeOptions): Promise<{ frames: Frame[]; source: SourceInfo }> {
+/**
+ * Called with each frame's pixels as soon as it is decoded, while the decoder works on the next:
+ * the pipeline runs face detection here, on the other core. Timestamps come with the final frames.
+ */
+export type FrameListener = (frame: Omit<Frame, 'timestampMs'>) => void;
+
+async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths, options: DecodeOptions, onFrame: FrameListener): Promise<{ frames: Frame[]; source: SourceInfo }> {
   const head = item.format.mediaClass === 'image' ? await readHead(item.path, 256 * 1024) : null;
   if (head) checkDeclaredSize(declaredImageSize(head, item.format.container), options);
   const stream = await probeVideoStream(tools, item.path, options);
@@ -98,7 +105,24 @@ async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths
   }
   filters.push(`scale=${outWidth}:${outHeight}:flags=bilinear`, 'showinfo');
 
+  const frameBytes = outWidth * outHeight * channels;
   const timestampsS: number[] = [];
+  const pixelsByFrame: Uint8Array[] = [];
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+  const takeStdout = (chunk: Buffer) => {
+    partial.push(chunk);
+    partialBytes += chunk.length;
+    while (partialBytes >= frameBytes) {
+      const joined = Buffer.concat(partial);
+      const raw = joined.subarray(0, frameBytes);
+      const rgb = hasAlpha ? flattenAlpha(raw) : new Uint8Array(raw);
+      partial = [joined.subarray(frameBytes)];
+      partialBytes -= frameBytes;
+      pixelsByFrame.push(rgb);
+      onFrame({ index: pixelsByFrame.length - 1, width: outWidth, height: outHeight, rgb });
+    }
+  };
   const run = await runTool(
     tools,
     'ffmpeg',
@@ -111,31 +135,28 @@ async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths
     ],
     {
       timeoutMs: options.timeoutMs,
-      maxStdoutBytes: maxFrames * outWidth * outHeight * channels,
+      maxStdoutBytes: maxFrames * frameBytes,
+      onStdout: takeStdout,
       onStderrLine: (line) => {
         const match = line.includes('Parsed_showinfo') ? /pts_time:\s*(-?[\d.]+)/.exec(line) : null;
         if (match?.[1] !== undefined) timestampsS.push(Number(match[1]));
       },
     },
   );
-  const frameBytes = outWidth * outHeight * channels;
-  const count = Math.floor(run.stdout.length / frameBytes);
-  if (count === 0) {
+  if (pixelsByFrame.length === 0) {
     throw new LivenessError('undecodable_media', `Expected at least one decodable frame but the decoder said: ${lastLine(run.stderrTail) || `exit code ${run.exitCode}`}`);
   }
   const firstS = timestampsS[0] ?? 0;
-  const frames: Frame[] = [];
-  for (let i = 0; i < count; i++) {
-    const pixels = run.stdout.subarray(i * frameBytes, (i + 1) * frameBytes);
+  const frames = pixelsByFrame.map((rgb, i): Frame => {
     const timestampS = timestampsS[i];
-    frames.push({
+    return {
       index: i,
       timestampMs: isVideo && timestampS !== undefined ? Math.round((timestampS - firstS) * 1000) : null,
       width: outWidth,
       height: outHeight,
-      rgb: hasAlpha ? flattenAlpha(pixels) : new Uint8Array(pixels),
-    });
-  }
+      rgb,
+    };
+  });
   return { frames, source: describeSource(item, stream, width, height) };
 }
 

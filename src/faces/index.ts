@@ -1,7 +1,10 @@
 import type { Frame } from '../decode/index.js';
+import type { RgbImage } from '../imaging/index.js';
 import * as blazeface from './blazeface.js';
 import * as facemesh from './facemesh.js';
 import type { FaceCandidate } from './blazeface.js';
+
+export type { FaceCandidate } from './blazeface.js';
 import type { Point3 } from './facemesh.js';
 
 export { MESH, type Point3 } from './facemesh.js';
@@ -16,10 +19,6 @@ export interface FaceOptions {
   readonly iouThreshold: number;
   /** Run FaceMesh a second time on the crop its first landmarks give (MediaPipe's tracking crop). */
   readonly refineLandmarks: boolean;
-  /** Run the detector on every n-th frame only; the frames in between start from its crop. */
-  readonly detectEveryFrames: number;
-  /** Landmark score under which a frame that was not detected on is detected on after all. */
-  readonly minTrackingScore: number;
 }
 
 /** The dominant face of a frame with its landmarks. */
@@ -33,8 +32,8 @@ export interface TrackedFace {
 
 export interface FrameFaces {
   readonly frameIndex: number;
-  /** Every detection, largest first (boxes only); null on frames where the face was tracked instead. */
-  readonly detections: readonly FaceCandidate[] | null;
+  /** Every detection, largest first (boxes only). */
+  readonly detections: readonly FaceCandidate[];
   /** Landmarks of the largest detection, when there is one. */
   readonly face: TrackedFace | null;
 }
@@ -45,45 +44,34 @@ export async function loadFaceModels(modelsDir: string): Promise<FaceModels> {
   return { detector, landmarker };
 }
 
-/**
- * Stage 3: faces and landmarks in each frame. The detector runs on every `detectEveryFrames`-th
- * frame; the frames in between start from the latest detection's crop. Every face then gets two
- * FaceMesh passes — on that crop, and on the crop its own first landmarks give — each pass run as
- * one batch over all frames. A frame whose landmarks come out weak is detected on its own.
- */
-export function detectFaces(frames: readonly Frame[], models: FaceModels, options: FaceOptions): FrameFaces[] {
-  const detect = (frame: Frame) =>
-    models.detector.predict(frame, { minScore: options.minDetectionScore, iouThreshold: options.iouThreshold }).sort((p, q) => q.box[2] * q.box[3] - p.box[2] * p.box[3]);
-  const detections = frames.map((frame, i) => (i % options.detectEveryFrames === 0 ? detect(frame) : null));
-  let latest: FaceCandidate | undefined;
-  const seeds = detections.map((found) => {
-    if (found) latest = found[0];
-    return found && !found[0] ? undefined : latest;
-  });
-  const landmarks = meshFrames(frames, seeds, models, options);
-  return frames.map((frame, i) => {
-    let found = detections[i] ?? null;
-    let face = landmarks[i] ?? null;
-    if (!found && (!face || face.meshScore < options.minTrackingScore)) {
-      found = detect(frame);
-      face = meshFrames([frame], [found[0]], models, options)[0] ?? null;
-    }
-    return { frameIndex: frame.index, detections: found, face };
-  });
+/** Stage 3a: every face in one frame, largest first. Runs on each frame as it is decoded. */
+export function findFaces(frame: RgbImage, models: FaceModels, options: FaceOptions): FaceCandidate[] {
+  return models.detector
+    .predict(frame, { minScore: options.minDetectionScore, iouThreshold: options.iouThreshold })
+    .sort((p, q) => q.box[2] * q.box[3] - p.box[2] * p.box[3]);
 }
 
-function meshFrames(frames: readonly Frame[], seeds: ReadonlyArray<FaceCandidate | undefined>, models: FaceModels, options: FaceOptions): Array<TrackedFace | null> {
-  const seeded = frames.map((image, i) => ({ image, seed: seeds[i] })).filter((c): c is { image: Frame; seed: FaceCandidate } => c.seed !== undefined);
+/**
+ * Stage 3b: landmarks of each frame's largest face, from two FaceMesh passes — on the detector's
+ * crop, then on the crop the first landmarks give — each run as one batch over all frames.
+ * `detections[i]` is `findFaces` of `frames[i]`.
+ */
+export function landmarkFaces(frames: readonly Frame[], detections: ReadonlyArray<readonly FaceCandidate[]>, models: FaceModels, options: FaceOptions): FrameFaces[] {
+  const seeded = frames.flatMap((image, i) => {
+    const seed = detections[i]?.[0];
+    return seed ? [{ i, image, seed }] : [];
+  });
   let results = models.landmarker.predict(seeded.map(({ image, seed }) => ({ image, region: facemesh.regionFromDetection(seed.box, seed.keypoints[0]!, seed.keypoints[1]!) })));
   if (options.refineLandmarks) {
     results = models.landmarker.predict(seeded.map(({ image }, n) => ({ image, region: facemesh.regionFromMesh(results[n]!.mesh) })));
   }
-  const byFrame = new Map(seeded.map(({ image, seed }, n) => [image, { seed, result: results[n]! }]));
-  return frames.map((frame) => {
-    const entry = byFrame.get(frame);
-    if (!entry) return null;
-    return { box: boundingBox(entry.result.mesh), detectionScore: entry.seed.score, meshScore: entry.result.faceScore, mesh: entry.result.mesh };
-  });
+  const faces = new Map(
+    seeded.map(({ i, seed }, n): [number, TrackedFace] => {
+      const { mesh, faceScore } = results[n]!;
+      return [i, { box: boundingBox(mesh), detectionScore: seed.score, meshScore: faceScore, mesh }];
+    }),
+  );
+  return frames.map((frame, i) => ({ frameIndex: frame.index, detections: detections[i] ?? [], face: faces.get(i) ?? null }));
 }
 
 function boundingBox(mesh: readonly Point3[]): [number, number, number, number] {

@@ -36,6 +36,7 @@ export function applyAffine(t: Affine, u: number, v: number): [number, number] {
 export function sampleToFloat(image: RgbImage, transform: Affine, outWidth: number, outHeight: number, gain: number, offset: number): Float32Array {
   const out = new Float32Array(outWidth * outHeight * 3);
   const { width, height, rgb } = image;
+  const stride = width * 3;
   let o = 0;
   for (let v = 0; v < outHeight; v++) {
     for (let u = 0; u < outWidth; u++) {
@@ -45,13 +46,24 @@ export function sampleToFloat(image: RgbImage, transform: Affine, outWidth: numb
       const y0 = Math.floor(y);
       const fx = x - x0;
       const fy = y - y0;
-      for (let ch = 0; ch < 3; ch++) {
-        const p00 = pixel(rgb, width, height, x0, y0, ch);
-        const p10 = pixel(rgb, width, height, x0 + 1, y0, ch);
-        const p01 = pixel(rgb, width, height, x0, y0 + 1, ch);
-        const p11 = pixel(rgb, width, height, x0 + 1, y0 + 1, ch);
-        const value = (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
-        out[o++] = value * gain + offset;
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+        // The common case, inside the image: read the four neighbours directly.
+        const i = y0 * stride + x0 * 3;
+        for (let ch = 0; ch < 3; ch++) {
+          const value = rgb[i + ch]! * w00 + rgb[i + 3 + ch]! * w10 + rgb[i + stride + ch]! * w01 + rgb[i + stride + 3 + ch]! * w11;
+          out[o++] = value * gain + offset;
+        }
+      } else {
+        for (let ch = 0; ch < 3; ch++) {
+          const value =
+            pixel(rgb, width, height, x0, y0, ch) * w00 + pixel(rgb, width, height, x0 + 1, y0, ch) * w10 +
+            pixel(rgb, width, height, x0, y0 + 1, ch) * w01 + pixel(rgb, width, height, x0 + 1, y0 + 1, ch) * w11;
+          out[o++] = value * gain + offset;
+        }
       }
     }
   }

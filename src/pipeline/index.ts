@@ -1,12 +1,13 @@
 /**
  * The whole analysis, top to bottom:
- * ingest → decode → faces → quality gates → signals → fusion → verdict.
+ * ingest → decode (with face detection on each frame as it arrives) → landmarks → quality gates
+ * → signals → fusion → verdict.
  * Every shell (CLI, HTTP API, evaluation toolkit) calls `analyzeMedia`; none re-implements a stage.
  */
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
 import { decodeFrames, type SourceInfo } from '../decode/index.js';
 import type { Deps, ObservationDeps } from '../deps.js';
-import { detectFaces, type FrameFaces } from '../faces/index.js';
+import { findFaces, landmarkFaces, type FaceCandidate, type FrameFaces } from '../faces/index.js';
 import { fuseSignals, type Fused, type ProfileName } from '../fusion/model.js';
 import { ingestMedia, type AnalysisInput, type InputMode } from '../ingest/index.js';
 import { assessQuality, type QualityReport } from '../quality/index.js';
@@ -82,11 +83,17 @@ export async function analyzeMedia(input: AnalysisInput, deps: Deps, config: Ana
 /** Stages 1–5, for the evaluation toolkit and the fusion fitting script as much as for `analyzeMedia`. */
 export async function observeMedia(input: AnalysisInput, deps: ObservationDeps, config: AnalysisConfig = DEFAULT_CONFIG): Promise<Observation> {
   const timingsMs: StageTimings = {};
+  // Faces are detected in each frame as soon as it is decoded, while ffmpeg decodes the next one.
+  const detections: FaceCandidate[][] = [];
   const decoded = await withTempDir(async (tempDir) => {
     const media = await timeStage(timingsMs, 'ingest', () => ingestMedia(input, config.ingest, tempDir));
-    return timeStage(timingsMs, 'decode', () => decodeFrames(media, deps.tools, config.decode));
+    return timeStage(timingsMs, 'decodeAndDetect', () =>
+      decodeFrames(media, deps.tools, config.decode, (frame) => {
+        detections[frame.index] = findFaces(frame, deps.faceModels, config.faces);
+      }),
+    );
   });
-  const faces = await timeStage(timingsMs, 'faces', () => detectFaces(decoded.frames, deps.faceModels, config.faces));
+  const faces = await timeStage(timingsMs, 'landmarks', () => landmarkFaces(decoded.frames, detections, deps.faceModels, config.faces));
   const isSequence = decoded.mode !== 'image';
   const quality = await timeStage(timingsMs, 'quality', () => assessQuality(decoded.frames, faces, isSequence, config.quality));
   let signals: ComputedSignal[] = [];

@@ -29,8 +29,7 @@ export interface FrameQuality {
   readonly frameIndex: number;
   /** Null when the frame passes every gate. */
   readonly failure: InconclusiveCode | null;
-  /** Faces the detector found; null on frames where the face was tracked instead of detected. */
-  readonly faceCount: number | null;
+  readonly faceCount: number;
   readonly interocularPx: number | null;
   readonly faceLuma: number | null;
   readonly sharpness: number | null;
@@ -81,7 +80,7 @@ export function assessQuality(frames: readonly Frame[], faces: readonly FrameFac
 
 function assessFrame(frame: Frame, frameFaces: FrameFaces, options: QualityOptions): FrameQuality {
   const face = frameFaces.face;
-  const base = { frameIndex: frame.index, faceCount: frameFaces.detections?.length ?? null };
+  const base = { frameIndex: frame.index, faceCount: frameFaces.detections.length };
   if (!face || face.meshScore < options.minMeshScore) {
     return { ...base, failure: 'no_face', interocularPx: null, faceLuma: null, sharpness: null, yaw: null, pitch: null };
   }
@@ -95,7 +94,7 @@ function assessFrame(frame: Frame, frameFaces: FrameFaces, options: QualityOptio
 function firstFailure(
   frame: Frame, frameFaces: FrameFaces, face: TrackedFace, iod: number, luma: number, sharpness: number, yaw: number, pitch: number, options: QualityOptions,
 ): InconclusiveCode | null {
-  const [largest, second] = frameFaces.detections ?? [];
+  const [largest, second] = frameFaces.detections;
   if (largest && second && second.box[2] * second.box[3] >= options.secondFaceAreaRatio * largest.box[2] * largest.box[3]) return 'several_faces';
   if (iod < options.minInterocularPx) return 'face_too_small';
   const outside = face.mesh.filter(([x, y]) => x < 0 || y < 0 || x >= frame.width || y >= frame.height).length;

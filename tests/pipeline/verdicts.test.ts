@@ -67,7 +67,7 @@ test('the evidence says what was used: frames with times and boxes, signals with
   assert.ok(names.includes('planar_fit_residual') && names.includes('face_motion'));
   assert.ok(evidence.signals.every((s) => s.applies && typeof s.value === 'number' && typeof s.contribution === 'number'));
   assert.ok(evidence.fusion && evidence.fusion.profile === 'temporal');
-  for (const stage of ['ingest', 'decode', 'faces', 'quality', 'signals', 'fusion', 'total']) assert.ok(typeof evidence.timingsMs[stage] === 'number', stage);
+  for (const stage of ['ingest', 'decodeAndDetect', 'landmarks', 'quality', 'signals', 'fusion', 'total']) assert.ok(typeof evidence.timingsMs[stage] === 'number', stage);
   assert.ok(evidence.models.fusion && evidence.models.faceModels);
 });
 
