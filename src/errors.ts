@@ -23,7 +23,16 @@ export const ERROR_TABLE = {
   dimensions_too_large: { httpStatus: 422, exitCode: EXIT.badInput, description: 'The declared picture size is beyond the decoder limit (a hostile or corrupt header).' },
   undecodable_media: { httpStatus: 422, exitCode: EXIT.badInput, description: 'The media is truncated or corrupt: no frame could be decoded.' },
   decode_timeout: { httpStatus: 422, exitCode: EXIT.badInput, description: 'Decoding took longer than the decode timeout and was stopped.' },
+  invalid_manifest: { httpStatus: 400, exitCode: EXIT.badInput, description: 'An evaluation manifest or folder has missing columns, unknown labels or missing files; every bad row is listed.' },
   internal_error: { httpStatus: 500, exitCode: EXIT.internal, description: 'A bug: the analysis failed for a reason that is not the input\'s fault.' },
+  unauthorized: { httpStatus: 401, exitCode: EXIT.badInput, description: 'The request has no API key, or its key is unknown or revoked.' },
+  not_found: { httpStatus: 404, exitCode: EXIT.badInput, description: 'No such route, inference (for this key) or API key.' },
+  unsupported_content_type: { httpStatus: 415, exitCode: EXIT.badInput, description: 'The request body is not application/json.' },
+  url_fetch_unavailable: { httpStatus: 400, exitCode: EXIT.badInput, description: 'An http(s) media URL was given; this server does not fetch URLs yet, send a data: URL.' },
+  rate_limited: { httpStatus: 429, exitCode: EXIT.badInput, description: 'The API key sent more requests this minute than its rate allows; retry after Retry-After seconds.' },
+  server_busy: { httpStatus: 503, exitCode: EXIT.internal, description: 'The analysis queue is full; retry after Retry-After seconds.' },
+  not_ready: { httpStatus: 503, exitCode: EXIT.internal, description: 'The server is still loading its models; retry after Retry-After seconds.' },
+  invalid_config: { httpStatus: 500, exitCode: EXIT.badInput, description: 'A server setting (environment variable) has the wrong type or value; the server does not start.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -45,3 +45,41 @@ export function candidateThresholds(samples: readonly Scored[]): number[] {
   const scores = [...new Set(samples.map((s) => s.score))].sort((p, q) => p - q);
   return [...scores, (scores.at(-1) ?? 0) + 1e-9];
 }
+
+/** BPCER at the lowest threshold whose APCER is at most `target` (ISO/IEC 30107-3 "BPCER@APCER=x"). */
+export function bpcerAtApcer(samples: readonly Scored[], target: number): { bpcer: number; threshold: number } {
+  const threshold = candidateThresholds(samples).find((t) => apcer(samples, t) <= target) ?? Number.NaN;
+  return { bpcer: bpcer(samples, threshold), threshold };
+}
+
+/** APCER at the highest threshold whose BPCER is at most `target`. */
+export function apcerAtBpcer(samples: readonly Scored[], target: number): { apcer: number; threshold: number } {
+  const threshold = [...candidateThresholds(samples)].reverse().find((t) => bpcer(samples, t) <= target) ?? Number.NaN;
+  return { apcer: apcer(samples, threshold), threshold };
+}
+
+/**
+ * A 95 % percentile interval by resampling whole subjects with replacement: items of one person
+ * are not independent, so resampling items would make the interval too narrow.
+ */
+export function bootstrapBySubject<T>(
+  items: readonly T[],
+  subjectOf: (item: T) => string,
+  statistic: (sample: readonly T[]) => number,
+  options: { readonly replicates: number; readonly random: () => number },
+): { low: number; high: number } {
+  const bySubject = new Map<string, T[]>();
+  for (const item of items) bySubject.set(subjectOf(item), [...(bySubject.get(subjectOf(item)) ?? []), item]);
+  const groups = [...bySubject.values()];
+  const values: number[] = [];
+  for (let r = 0; r < options.replicates; r++) {
+    const sample: T[] = [];
+    for (let g = 0; g < groups.length; g++) sample.push(...groups[Math.floor(options.random() * groups.length)]!);
+    const value = statistic(sample);
+    if (Number.isFinite(value)) values.push(value);
+  }
+  if (values.length === 0) return { low: Number.NaN, high: Number.NaN };
+  values.sort((p, q) => p - q);
+  const at = (q: number) => values[Math.min(values.length - 1, Math.max(0, Math.round(q * (values.length - 1))))]!;
+  return { low: at(0.025), high: at(0.975) };
+}
