@@ -1,0 +1,143 @@
+/**
+ * Every setting of the HTTP server, read once from environment variables at start-up: one schema,
+ * each field with its variable, a doc line and a default. A bad value stops start-up with a message
+ * that names the variable. The result is frozen and passed in; nothing reads `process.env` later.
+ */
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { describeValue, LivenessError } from '../errors.js';
+
+/** One allowed source for media URLs: a host name, or a network in CIDR notation. */
+export type AllowlistEntry =
+  | { readonly kind: 'host'; readonly host: string }
+  | { readonly kind: 'cidr'; readonly address: string; readonly prefixLength: number; readonly family: 'ipv4' | 'ipv6' };
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Absolute path of the folder that holds the database. */
+  readonly dataDir: string;
+  readonly auth: boolean;
+  readonly urlAllowlist: readonly AllowlistEntry[];
+  readonly retentionDays: number;
+  readonly concurrency: number;
+  readonly maxQueue: number;
+}
+
+interface Rejection {
+  readonly expected: string;
+  readonly received?: string;
+}
+
+interface Setting<T> {
+  readonly env: string;
+  readonly doc: string;
+  /** Raw text, parsed like a value from the environment so that defaults obey the same rules. */
+  readonly default: string;
+  /** Returns the value, or what was expected (and, for a list, which item was not) when `raw` is not valid. */
+  readonly parse: (raw: string) => { readonly value: T } | Rejection;
+}
+
+type Schema = { readonly [K in keyof ServerConfig]: Setting<ServerConfig[K]> };
+
+export const SERVER_SETTINGS: Schema = Object.freeze({
+  host: {
+    env: 'LIVENESS_HOST',
+    doc: 'Interface to listen on. The default keeps the API on this machine; 0.0.0.0 opens it to the network.',
+    default: '127.0.0.1',
+    parse: (raw) => (/^[A-Za-z0-9.:-]+$/.test(raw) ? { value: raw } : { expected: 'a host name or IP address' }),
+  },
+  port: {
+    env: 'LIVENESS_PORT',
+    doc: 'TCP port to listen on; 0 picks a free one (it is logged).',
+    default: '8080',
+    parse: (raw) => integerIn(raw, 0, 65535),
+  },
+  dataDir: {
+    env: 'LIVENESS_DATA_DIR',
+    doc: 'Folder for the SQLite database (API keys as hashes, inference records; never media). Created if missing.',
+    default: './data',
+    parse: (raw) => ({ value: resolve(raw) }),
+  },
+  auth: {
+    env: 'LIVENESS_AUTH',
+    doc: "'on' requires an API key on every /v1 request; 'off' (local experiments only) accepts any caller and logs a warning.",
+    default: 'on',
+    parse: (raw) => (raw === 'on' ? { value: true } : raw === 'off' ? { value: false } : { expected: "'on' or 'off'" }),
+  },
+  urlAllowlist: {
+    env: 'LIVENESS_URL_ALLOWLIST',
+    doc: 'Comma-separated host names and CIDR networks that http(s) media URLs may point to; empty allows none.',
+    default: '',
+    parse: parseAllowlist,
+  },
+  retentionDays: {
+    env: 'LIVENESS_RETENTION_DAYS',
+    doc: 'Inference records older than this many days are deleted (checked at start-up and hourly); 0 keeps them forever.',
+    default: '30',
+    parse: (raw) => integerIn(raw, 0, 36500),
+  },
+  concurrency: {
+    env: 'LIVENESS_CONCURRENCY',
+    doc: 'Analyses run at once. Face models run on one CPU thread, so more than the core count only adds memory.',
+    default: '2',
+    parse: (raw) => integerIn(raw, 1, 64),
+  },
+  maxQueue: {
+    env: 'LIVENESS_MAX_QUEUE',
+    doc: 'Analyses admitted at once, running or waiting; beyond it requests get 503 server_busy instead of waiting.',
+    default: '16',
+    parse: (raw) => integerIn(raw, 1, 10000),
+  },
+});
+
+/**
+ * Reads and validates the server settings. An unset or empty variable takes the default.
+ *
+ * @example
+ * const config = readServerConfig({ LIVENESS_PORT: '9000' });
+ * config.port; // 9000
+ */
+export function readServerConfig(env: Readonly<Record<string, string | undefined>> = process.env): ServerConfig {
+  const entries = Object.entries(SERVER_SETTINGS).map(([field, setting]: [string, Setting<unknown>]) => {
+    const given = env[setting.env];
+    const raw = given === undefined || given.trim() === '' ? setting.default : given.trim();
+    const parsed = setting.parse(raw);
+    if ('expected' in parsed) {
+      throw new LivenessError('invalid_config', `Expected ${parsed.expected} for ${setting.env} but received ${describeValue(parsed.received ?? given)}`);
+    }
+    return [field, parsed.value];
+  });
+  const config = Object.fromEntries(entries) as unknown as ServerConfig;
+  Object.freeze(config.urlAllowlist);
+  return Object.freeze(config);
+}
+
+function integerIn(raw: string, min: number, max: number): { value: number } | Rejection {
+  const value = Number(raw);
+  return /^\d+$/.test(raw) && value >= min && value <= max ? { value } : { expected: `an integer from ${min} to ${max}` };
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function parseAllowlist(raw: string): { value: readonly AllowlistEntry[] } | Rejection {
+  const entries: AllowlistEntry[] = [];
+  for (const item of raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    const entry = parseAllowlistEntry(item);
+    if (!entry) return { expected: 'a host name or a CIDR network (such as 10.0.0.0/8) in each item', received: item };
+    entries.push(Object.freeze(entry));
+  }
+  return { value: entries };
+}
+
+function parseAllowlistEntry(item: string): AllowlistEntry | null {
+  const [address = '', prefix, extra] = item.split('/');
+  const version = isIP(address);
+  if (extra !== undefined) return null;
+  if (version === 0) return prefix === undefined && HOST_NAME.test(item) ? { kind: 'host', host: item } : null;
+  const maxPrefix = version === 4 ? 32 : 128;
+  const prefixLength = prefix === undefined ? maxPrefix : Number(prefix);
+  if (prefix !== undefined && !/^\d+$/.test(prefix)) return null;
+  if (prefixLength > maxPrefix) return null;
+  return { kind: 'cidr', address, prefixLength, family: version === 4 ? 'ipv4' : 'ipv6' };
+}

@@ -1,0 +1,63 @@
+/**
+ * The database schema as numbered migrations, applied in order inside one transaction each; the
+ * database's `user_version` holds the last one applied. Never edit a released migration: add one.
+ */
+import type { Database } from 'better-sqlite3';
+import { LivenessError } from '../errors.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: 'api keys and inference records',
+    sql: `
+      CREATE TABLE api_keys (
+        id              TEXT PRIMARY KEY,
+        name            TEXT NOT NULL,
+        key_sha256      BLOB NOT NULL UNIQUE,
+        rate_per_minute INTEGER NOT NULL CHECK (rate_per_minute > 0),
+        created_at      TEXT NOT NULL,
+        revoked_at      TEXT
+      ) STRICT;
+
+      -- Never media: the request's shape and sizes, the contract response, the evidence, timings.
+      CREATE TABLE inferences (
+        inference_id  TEXT PRIMARY KEY,
+        key_id        TEXT REFERENCES api_keys (id),
+        status        TEXT NOT NULL CHECK (status IN ('processing', 'completed', 'failed')),
+        request_json  TEXT NOT NULL,
+        envelope_json TEXT,
+        evidence_json TEXT,
+        error_code    TEXT,
+        error_message TEXT,
+        timings_json  TEXT,
+        created_at    TEXT NOT NULL,
+        completed_at  TEXT
+      ) STRICT;
+
+      CREATE INDEX inferences_by_created_at ON inferences (created_at);
+    `,
+  },
+]);
+
+/** Brings the database up to the latest schema; returns the version it is now at. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new LivenessError('invalid_config', `Expected a database at schema version ${latest} or older but ${db.name} is at version ${current} (written by a newer liveness)`);
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return Math.max(current, latest);
+}
