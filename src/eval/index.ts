@@ -3,11 +3,14 @@
  * figures. One code path with the CLI and the API: every item goes through `analyzeMedia`.
  */
 import { mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalysisConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { computeFigures, type Figures } from './figures.js';
+import { renderIndexHtml } from './html.js';
 import { loadEvalSet } from './manifest.js';
+import { renderDet, renderRoc } from './plots.js';
 import { writeReports } from './report.js';
 import { evaluateItems, type ItemResult } from './run.js';
 
@@ -40,5 +43,10 @@ export async function evaluateSet(deps: Deps, options: EvalOptions): Promise<{ r
     models: deps.versions,
     createdAt: new Date(),
   });
-  return { results, figures, files };
+  const plots = { roc: renderRoc(results, figures), det: renderDet(results, figures) };
+  await writeFile(join(options.outDir, 'roc.png'), plots.roc);
+  await writeFile(join(options.outDir, 'det.png'), plots.det);
+  const summary = await readFile(join(options.outDir, 'report.md'), 'utf8');
+  await writeFile(join(options.outDir, 'index.html'), await renderIndexHtml(results, figures, plots, summary, { tools: deps.tools, config: options.config }));
+  return { results, figures, files: [...files, 'roc.png', 'det.png', 'index.html'] };
 }

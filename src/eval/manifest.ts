@@ -44,7 +44,7 @@ async function readManifest(path: string): Promise<EvalItem[]> {
   const items: EvalItem[] = [];
   records.forEach((row, i) => {
     const line = i + 2; // 1-based, after the header
-    const full = join(dirname(path), row.path ?? '');
+    const full = resolve(dirname(path), row.path ?? '');
     const rowProblems = [
       !(KINDS as readonly string[]).includes(row.kind ?? '') && `kind '${row.kind}' is not one of ${KINDS.join(', ')}`,
       !(LABELS as readonly string[]).includes(row.label ?? '') && `label '${row.label}' is not one of ${LABELS.join(', ')}`,
