@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { invalidArgument } from '../errors.js';
+import { parseEvalArgs, type EvalCommandOptions } from './eval-command.js';
 
 export interface CheckOptions {
   readonly paths: readonly string[];
@@ -15,13 +16,15 @@ export interface CheckOptions {
 export type Command =
   | { readonly name: 'help' }
   | { readonly name: 'version' }
-  | { readonly name: 'check'; readonly options: CheckOptions };
+  | { readonly name: 'check'; readonly options: CheckOptions }
+  | { readonly name: 'eval'; readonly options: EvalCommandOptions };
 
 export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
   if (command === '--version' || command === '-v' || command === 'version') return { name: 'version' };
-  if (command !== 'check') throw invalidArgument("one of the commands: check, help, version", 'the command', command);
+  if (command === 'eval') return { name: 'eval', options: parseEvalArgs(rest) };
+  if (command !== 'check') throw invalidArgument('one of the commands: check, eval, help, version', 'the command', command);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -66,6 +69,10 @@ export const HELP = `liveness — face liveness (presentation-attack detection) 
 Usage:
   liveness check <file|folder>... [options]   analyse videos or stills; prints the contract JSON
   liveness check --frames <image>...|<folder> analyse the images as one capture's frames (1–16)
+  liveness eval <manifest.csv|folder> --out DIR
+                                              ISO/IEC 30107-3 figures on your own labelled data:
+                                              report.md, results.json, items.csv, roc.png,
+                                              det.png, index.html (re-runs resume from a cache)
   liveness help | version
 
 Inputs are recognised by content: mp4, mov, avi, webm, mkv videos; jpg, png, webp stills (50 MB at most).

@@ -8,6 +8,7 @@ import type { AnalysisInput } from '../ingest/index.js';
 import { analyzeMedia } from '../pipeline/index.js';
 import { mapWithConcurrency } from '../util/pool.js';
 import { HELP, parseCommand, type CheckOptions } from './args.js';
+import { runEval } from './eval-command.js';
 import { createProgress } from './progress.js';
 import { formatTable } from './table.js';
 
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       process.stdout.write(`${version}\n`);
       return EXIT.live;
     }
+    if (command.name === 'eval') return await runEval(command.options);
     debug = command.options.debug;
     return await runCheck(command.options);
   } catch (error) {

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { franckClip, handMovedStill, loopedStill, noFranck, scratch } from '../helpers/media.js';
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve('bin/liveness.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+test('a bad manifest is refused with every bad row listed and exit code 3', async () => {
+  const dir = join(await scratch(), 'bad-manifest');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'clip.mp4'), 'x');
+  await writeFile(join(dir, 'manifest.csv'), 'path,kind,label,species,subject\nclip.mp4,video,live,bona_fide,s1\nmissing.mp4,video,live,bona_fide,s2\nclip.mp4,video,fake,print_photo,s3\n');
+  const { code, stderr } = await run(['eval', join(dir, 'manifest.csv'), '--out', join(dir, 'out')]);
+  assert.equal(code, 3);
+  assert.match(stderr, /invalid_manifest: .*2 are not/);
+  assert.match(stderr, /line 3: file missing\.mp4 does not exist/);
+  assert.match(stderr, /line 4: label 'fake' is not one of live, print, replay, mask/);
+  const noColumns = join(dir, 'no-columns.csv');
+  await writeFile(noColumns, 'file,label\nclip.mp4,live\n');
+  const missing = await run(['eval', noColumns, '--out', join(dir, 'out')]);
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /lacks path, kind, species, subject/);
+});
+
+test('eval over a <label>/<species>/ folder writes every report and resumes from its cache', { skip: noFranck }, async () => {
+  const root = join(await scratch(), 'eval-folder');
+  for (const dir of ['live/bona_fide', 'print/looped_still', 'print/moved_still']) await mkdir(join(root, dir), { recursive: true });
+  await copyFile(await franckClip('live-5s.mp4', 5), join(root, 'live/bona_fide/franck.mp4'));
+  await copyFile(await loopedStill(1), join(root, 'print/looped_still/franck.mp4'));
+  await copyFile(await handMovedStill(1), join(root, 'print/moved_still/franck.mp4'));
+  const out = join(await scratch(), 'eval-folder-out');
+  const first = await run(['eval', root, '--out', out]);
+  assert.equal(first.code, 0, first.stderr);
+  for (const file of ['report.md', 'results.json', 'items.csv', 'roc.png', 'det.png', 'index.html']) assert.ok(existsSync(join(out, file)), file);
+  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+  assert.equal(results.figures.counts.items, 3);
+  assert.equal(results.figures.bpcer.value, 0);
+  assert.equal(results.figures.apcerBySpecies.looped_still.value, 0);
+  assert.equal(results.figures.apcerBySpecies.moved_still.value, 0);
+  const csv = (await readFile(join(out, 'items.csv'), 'utf8')).trim().split('\n');
+  assert.equal(csv[0], 'path,label,species,subject,real_probability,decision,attack_type,reason_codes,seconds');
+  assert.equal(csv.length, 4);
+  assert.ok((await readFile(join(out, 'roc.png'))).subarray(1, 4).toString() === 'PNG');
+  const second = await run(['eval', root, '--out', out]);
+  assert.equal(second.code, 0);
+  const again = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+  assert.deepEqual(again.items.map((i: { seconds: number }) => i.seconds), results.items.map((i: { seconds: number }) => i.seconds), 'second run served from the cache');
+});
