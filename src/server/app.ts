@@ -1,0 +1,81 @@
+/**
+ * The HTTP API as a Fastify instance, built without listening: `serve` listens, tests inject.
+ * Requests read top to bottom: authenticate → rate limit → parse → analyse (queued) → record → reply.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
+import type { Deps } from '../deps.js';
+import { LivenessError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { createAnalysisQueue } from './analysis-queue.js';
+import { createAuthenticator } from './auth.js';
+import type { ServerConfig } from './config.js';
+import { sendError, toApiError } from './error-reply.js';
+import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
+import { trackReadiness } from './readiness.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerInferenceRoutes } from './routes/inferences.js';
+
+export interface AppOptions {
+  readonly config: ServerConfig;
+  /** Loaded deps, or their loading: the app answers /healthz at once and /readyz when they are in. */
+  readonly deps: Deps | Promise<Deps>;
+  readonly store: Store;
+  /** The analysis settings; the media size limit also sets the request body limit. */
+  readonly analysis?: AnalysisConfig;
+  /** Fastify's logger option: false (the default) for none, true or pino options for JSON lines. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** Base64 carries 3 bytes in 4 characters; the rest is room for the JSON and 16 data: URL prefixes. */
+const BODY_OVERHEAD_BYTES = 64 * 1024;
+
+/** The largest request body that can carry `maxMediaBytes` of media as base64 data: URLs. */
+export function requestBodyLimit(maxMediaBytes: number): number {
+  return Math.ceil(maxMediaBytes / 3) * 4 + BODY_OVERHEAD_BYTES;
+}
+
+const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz or GET /readyz';
+
+/**
+ * @example
+ * const app = buildApp({ config: readServerConfig(), deps: await loadDeps(), store: openStore(dir) });
+ * const response = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logger = false }: AppOptions): FastifyInstance {
+  const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
+  // With a Content-Length over the limit, Fastify answers 413 before reading the body.
+  const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
+  const readiness = trackReadiness(deps, (error) => app.log.error({ err: error }, 'the models failed to load'));
+
+  // JSON only: text/plain (on by default) would hand a string to the request parser.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('apiKey', null);
+  app.setErrorHandler((error, request, reply) => {
+    const coded = toApiError(error, request, { bodyLimitBytes });
+    if (coded.code === 'internal_error') request.log.error({ err: error }, 'unexpected failure');
+    return sendError(reply, coded);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new LivenessError('not_found', `Expected one of the routes ${ROUTES} but received ${request.method} ${request.url.slice(0, 100)}`)),
+  );
+
+  if (!config.auth) {
+    app.log.warn('LIVENESS_AUTH=off: every caller is accepted without an API key and sees every inference. Use this only on a machine nobody else can reach.');
+  }
+
+  registerHealthRoutes(app, readiness);
+  const queue = createAnalysisQueue(config);
+  const limiter = createRateLimiter();
+  app.register(
+    async (v1) => {
+      if (config.auth) {
+        v1.addHook('onRequest', createAuthenticator(store.keys));
+        v1.addHook('onRequest', createRateLimitHook(limiter));
+      }
+      registerInferenceRoutes(v1, { inferences: store.inferences, readiness, queue, analysis, bodyLimitBytes });
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}
