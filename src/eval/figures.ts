@@ -28,6 +28,8 @@ export interface Figures {
   readonly rocAuc: Interval;
   readonly bpcerAtApcer: Readonly<Record<string, number>>;
   readonly apcerAtBpcer: Readonly<Record<string, number>>;
+  /** The same figures per input kind (video, frames, image, crop): each runs a different profile. */
+  readonly byKind: Readonly<Record<string, { readonly bonaFide: number; readonly attacks: number; readonly bpcer: number; readonly apcer: number }>>;
   readonly latencySeconds: { readonly p50: number; readonly p95: number };
   /** Why the figures that could not be computed are missing. */
   readonly notes: readonly string[];
@@ -78,6 +80,12 @@ export function computeFigures(results: readonly ItemResult[], seed = 1): Figure
     rocAuc: interval((sample) => rocAuc(scored(sample))),
     bpcerAtApcer: Object.fromEntries(RATES.map((r) => [`${r * 100}%`, bpcerAtApcer(scored(results), r).bpcer])),
     apcerAtBpcer: Object.fromEntries(RATES.map((r) => [`${r * 100}%`, apcerAtBpcer(scored(results), r).apcer])),
+    byKind: Object.fromEntries(
+      [...new Set(results.map((r) => r.item.kind))].sort().map((kind) => {
+        const ofKind = results.filter((r) => r.item.kind === kind);
+        return [kind, { bonaFide: ofKind.filter((r) => r.item.label === 'live').length, attacks: ofKind.filter((r) => r.item.label !== 'live').length, bpcer: bpcerOf(ofKind), apcer: apcerOf(null)(ofKind) }];
+      }),
+    ),
     latencySeconds: { p50: quantileSorted(seconds, 0.5), p95: quantileSorted(seconds, 0.95) },
     notes,
   };
