@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { invalidArgument } from '../errors.js';
 import { parseEvalArgs, type EvalCommandOptions } from './eval-command.js';
+import { parseKeysArgs, type KeysCommandOptions } from './keys-command.js';
+import { checkServeArgs } from './serve-command.js';
 
 export interface CheckOptions {
   readonly paths: readonly string[];
@@ -17,14 +19,21 @@ export type Command =
   | { readonly name: 'help' }
   | { readonly name: 'version' }
   | { readonly name: 'check'; readonly options: CheckOptions }
-  | { readonly name: 'eval'; readonly options: EvalCommandOptions };
+  | { readonly name: 'eval'; readonly options: EvalCommandOptions }
+  | { readonly name: 'serve' }
+  | { readonly name: 'keys'; readonly options: KeysCommandOptions };
 
 export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
   if (command === '--version' || command === '-v' || command === 'version') return { name: 'version' };
   if (command === 'eval') return { name: 'eval', options: parseEvalArgs(rest) };
-  if (command !== 'check') throw invalidArgument('one of the commands: check, eval, help, version', 'the command', command);
+  if (command === 'serve') {
+    checkServeArgs(rest);
+    return { name: 'serve' };
+  }
+  if (command === 'keys') return { name: 'keys', options: parseKeysArgs(rest) };
+  if (command !== 'check') throw invalidArgument('one of the commands: check, eval, serve, keys, help, version', 'the command', command);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -73,6 +82,12 @@ Usage:
                                               ISO/IEC 30107-3 figures on your own labelled data:
                                               report.md, results.json, items.csv, roc.png,
                                               det.png, index.html (re-runs resume from a cache)
+  liveness serve                              the HTTP API (POST /v1/inferences); settings from
+                                              LIVENESS_* variables, listed in README.md
+  liveness keys create [--name N] [--rate N/min]
+                                              a new API key for the HTTP API, shown once on the
+                                              last line (default rate 60/min)
+  liveness keys list | keys revoke <id>       the API keys (ids, not keys) | revoke one
   liveness help | version
 
 Inputs are recognised by content: mp4, mov, avi, webm, mkv videos; jpg, png, webp stills (50 MB at most).

@@ -9,7 +9,9 @@ import { analyzeMedia } from '../pipeline/index.js';
 import { mapWithConcurrency } from '../util/pool.js';
 import { HELP, parseCommand, type CheckOptions } from './args.js';
 import { runEval } from './eval-command.js';
+import { runKeys } from './keys-command.js';
 import { createProgress } from './progress.js';
+import { runServe } from './serve-command.js';
 import { formatTable } from './table.js';
 
 interface Job {
@@ -33,6 +35,8 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       return EXIT.live;
     }
     if (command.name === 'eval') return await runEval(command.options);
+    if (command.name === 'serve') return await runServe();
+    if (command.name === 'keys') return await runKeys(command.options);
     debug = command.options.debug;
     return await runCheck(command.options);
   } catch (error) {

@@ -12,6 +12,11 @@ export function formatTable(rows: readonly Row[]): string {
     const verdict = inconclusive ? 'inconclusive' : result.is_real ? 'live' : 'attack';
     return [row.label, verdict, result.real_probability.toFixed(3), result.confidence.toFixed(3), result.is_real ? '' : result.attack_type_name, inconclusive?.code ?? ''];
   });
+  return formatColumns(header, lines);
+}
+
+/** Left-aligned columns under a header and a rule of dashes. */
+export function formatColumns(header: readonly string[], lines: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((_, c) => Math.max(header[c]!.length, ...lines.map((l) => l[c]!.length)));
   const format = (cells: readonly string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
   return `${[format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n')}\n`;

@@ -1,0 +1,59 @@
+/**
+ * Starts the HTTP API for `liveness serve`: opens the store, starts loading the models, listens at
+ * once (so /healthz answers during the load), fails records a previous run left mid-analysis, and
+ * keeps the retention sweep going. Closing stops listening, waits for requests in flight, and
+ * closes the database.
+ */
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { loadDeps, type Deps } from '../deps.js';
+import { LivenessError } from '../errors.js';
+import { openStore } from '../store/index.js';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { startRetention } from './retention.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** Where it listens, such as http://127.0.0.1:8080. */
+  readonly url: string;
+  /** Settles when the models have loaded, or failed to. */
+  readonly ready: Promise<Deps>;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, options: { readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningServer> {
+  const store = openStore(config.dataDir);
+  const ready = loadDeps();
+  // The app reports a failed load through /readyz and the log; callers learn of it from `ready`.
+  ready.catch(() => undefined);
+  const app = buildApp({ config, deps: ready, store, logger: options.logger ?? true });
+  app.addHook('onClose', async () => store.close());
+  try {
+    const abandoned = store.inferences.failAbandoned(new Date());
+    if (abandoned > 0) app.log.warn({ abandoned }, 'inference records left processing by a previous run were marked failed');
+    const retention = startRetention(store.inferences, config.retentionDays, app.log);
+    app.addHook('onClose', async () => retention.stop());
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, config);
+  }
+  const { address, port, family } = app.server.address() as AddressInfo;
+  const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  return { app, url, ready, close: () => app.close() };
+}
+
+function listenError(error: unknown, config: ServerConfig): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new LivenessError('invalid_config', `Expected a free port for LIVENESS_PORT but ${config.host}:${config.port} is in use`, { cause: error });
+    case 'EACCES':
+      return new LivenessError('invalid_config', `Expected a port this user may open for LIVENESS_PORT but received ${config.port}`, { cause: error });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new LivenessError('invalid_config', `Expected an address of this machine for LIVENESS_HOST but received '${config.host}'`, { cause: error });
+    default:
+      return error;
+  }
+}

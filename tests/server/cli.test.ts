@@ -1,0 +1,95 @@
+/** The `liveness keys` and `liveness serve` commands, run as a user would run them. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+
+const BIN = resolve('bin/liveness.js');
+let dataDir: string;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'liveness-cli-server-'));
+});
+after(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVENESS_DATA_DIR: dataDir, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+test('keys create prints the key once, on its last line; list shows ids, never keys; revoke marks it', async () => {
+  const created = await run(['keys', 'create', '--name', 'ci bot', '--rate', '30/min']);
+  assert.equal(created.code, 0, created.stderr);
+  const lines = created.stdout.trim().split('\n');
+  const secret = lines.at(-1)!;
+  assert.match(secret, /^lk_[0-9A-Za-z]{32}$/);
+  const id = /Created API key (key_[a-z0-9]{12}) \('ci bot', 30 requests per minute\)/.exec(created.stdout)?.[1];
+  assert.ok(id, created.stdout);
+
+  const listed = await run(['keys', 'list']);
+  assert.equal(listed.code, 0);
+  assert.match(listed.stdout, /^id\s+name\s+rate\/min\s+created\s+status\n/);
+  assert.match(listed.stdout, new RegExp(`${id}\\s+ci bot\\s+30\\s+\\S+\\s+active`));
+  assert.ok(!listed.stdout.includes(secret));
+
+  const revoked = await run(['keys', 'revoke', id]);
+  assert.equal(revoked.code, 0);
+  assert.match((await run(['keys', 'list'])).stdout, new RegExp(`${id}\\s+ci bot\\s+30\\s+\\S+\\s+revoked \\d{4}-`));
+
+  const unknown = await run(['keys', 'revoke', 'key_nope']);
+  assert.equal(unknown.code, 3);
+  assert.equal(unknown.stderr, "liveness: not_found: Expected the id of an API key (see `liveness keys list`) but received 'key_nope'\n");
+  const badRate = await run(['keys', 'create', '--rate', 'fast']);
+  assert.equal(badRate.code, 3);
+  assert.match(badRate.stderr, /invalid_argument: Expected requests per minute as N or N\/min, from 1 to 1000000 for --rate but received 'fast'/);
+});
+
+test('a bad setting stops serve before it starts, naming the variable', async () => {
+  const { code, stderr } = await run(['serve'], { LIVENESS_PORT: 'eighty' });
+  assert.equal(code, 3);
+  assert.equal(stderr, "liveness: invalid_config: Expected an integer from 0 to 65535 for LIVENESS_PORT but received 'eighty' of type string\n");
+});
+
+test('serve listens, becomes ready, answers with a key, and exits 0 on SIGTERM', async () => {
+  const secret = (await run(['keys', 'create'])).stdout.trim().split('\n').at(-1)!;
+  const child = spawn(process.execPath, [BIN, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVENESS_DATA_DIR: dataDir, LIVENESS_PORT: '0' } });
+  const exited = new Promise<number | null>((done) => child.on('close', done));
+  try {
+    let log = '';
+    const url = await new Promise<string>((found, fail) => {
+      child.stdout.on('data', (d) => {
+        log += d;
+        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+        if (match) found(match[1]!);
+      });
+      child.on('close', () => fail(new Error(`serve exited early: ${log}`)));
+    });
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    let ready = await fetch(`${url}/readyz`);
+    for (let i = 0; i < 100 && ready.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      ready = await fetch(`${url}/readyz`);
+    }
+    assert.equal(ready.status, 200);
+    const response = await fetch(`${url}/v1/inferences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'face-liveness', video_url: `data:video/mp4;base64,${Buffer.from('not a video').toString('base64')}` }),
+    });
+    assert.equal(response.status, 415);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'unsupported_media');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0);
+});
