@@ -24,9 +24,11 @@ export interface StillAttackOptions {
   readonly seed: number;
   /** Camera sensor noise added to every frame (ffmpeg `noise` strength, 0–100). */
   readonly noise: number;
+  /** Target video bitrate (phone cameras record 1–8 Mbit/s); null encodes at constant quality (CRF 20). */
+  readonly bitrateKbps: number | null;
 }
 
-export const DEFAULT_STILL_ATTACK: StillAttackOptions = { atS: 1, durationS: 5, fps: 30, width: 640, height: 480, seed: 1, noise: 3 };
+export const DEFAULT_STILL_ATTACK: StillAttackOptions = { atS: 1, durationS: 5, fps: 30, width: 640, height: 480, seed: 1, noise: 3, bitrateKbps: null };
 
 /** mulberry32: a small seeded generator, so the same seed gives the same clip. */
 export function seededRandom(seed: number): () => number {
@@ -70,7 +72,7 @@ export async function makeHandMovedStill(tools: ToolPaths, source: string, outpu
   const width = Math.round(o.width * 0.62);
   const filter = [
     `color=c=0x707060:s=${o.width}x${o.height}:r=${o.fps}[wall]`,
-    `[0:v]scale=${width}:-2,format=yuva420p,perspective=${perspective},rotate=a='${wave(0.25, 't', 2, 4)}':c=none:ow='hypot(iw,ih)':oh=ow[sheet]`,
+    `[0:v]scale=${width}:-2,format=yuva420p,pad=iw*1.4:ih*1.4:(ow-iw)/2:(oh-ih)/2:color=black@0,perspective=${perspective},rotate=a='${wave(0.25, 't', 2, 4)}':c=none:ow='hypot(iw,ih)':oh=ow[sheet]`,
     `[wall][sheet]overlay=x='(W-w)/2+${wave(0.1 * o.width, 't', 2, 4)}':y='(H-h)/2+${wave(0.06 * o.height, 't', 2, 4)}':shortest=1,noise=alls=${o.noise}:allf=t,format=yuv420p`,
   ].join(';');
   await withTempDir(async (dir) => {
@@ -80,7 +82,7 @@ export async function makeHandMovedStill(tools: ToolPaths, source: string, outpu
 }
 
 /** The still to present: the frame at `atS` of a video, or the image itself. */
-async function extractStill(tools: ToolPaths, source: string, atS: number, dir: string): Promise<string> {
+export async function extractStill(tools: ToolPaths, source: string, atS: number, dir: string): Promise<string> {
   const still = join(dir, 'still.png');
   for (const seek of [['-ss', String(atS)], []]) {
     const run = await runTool(tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', ...seek, '-i', source, '-frames:v', '1', still], {
@@ -96,7 +98,7 @@ async function encode(tools: ToolPaths, args: string[], output: string, o: Still
   const run = await runTool(
     tools,
     'ffmpeg',
-    ['-nostdin', '-v', 'error', '-y', ...args, '-t', String(o.durationS), '-r', String(o.fps), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', output],
+    ['-nostdin', '-v', 'error', '-y', ...args, '-t', String(o.durationS), '-r', String(o.fps), '-c:v', 'libx264', '-preset', 'veryfast', ...(o.bitrateKbps ? ['-b:v', `${o.bitrateKbps}k`] : ['-crf', '20']), '-pix_fmt', 'yuv420p', output],
     { timeoutMs: 120_000, maxStdoutBytes: 1024 * 1024 },
   );
   if (run.exitCode !== 0) throw new LivenessError('internal_error', `Expected ffmpeg to write ${output} but it said: ${lastLine(run.stderrTail)}`);

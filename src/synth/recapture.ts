@@ -1,0 +1,119 @@
+/**
+ * What a camera sees when the face is a print or a screen, rendered from a bona fide still:
+ * - print: paper's limited dynamic range and gamut, an ordered-dither halftone (ink dots) with ink
+ *   spread, and low-frequency paper texture;
+ * - screen: the RGB sub-pixel grid (the camera's resampling of it gives moiré), the screen's gamma,
+ *   saturation and white point, a glare highlight, and a bezel of the device's size.
+ * Every random choice comes from the seeded generator passed in.
+ */
+import type { RgbImage } from '../imaging/index.js';
+
+export type ScreenDevice = 'phone' | 'tablet' | 'monitor';
+
+/** Bayer 4×4 ordered-dither thresholds (0–15). */
+const BAYER4 = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5];
+
+export function renderPrint(image: RgbImage, random: () => number): RgbImage {
+  const dot = 2; // halftone cell, in output pixels, after doubling the resolution
+  const width = image.width * 2;
+  const height = image.height * 2;
+  const paperWhite = 225 + random() * 20;
+  const inkBlack = 25 + random() * 20;
+  const saturation = 0.7 + random() * 0.2;
+  const texture = valueNoise(width, height, 24 + random() * 24, random);
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const source = ((y >> 1) * image.width + (x >> 1)) * 3;
+      const r = image.rgb[source]!, g = image.rgb[source + 1]!, b = image.rgb[source + 2]!;
+      const grey = 0.299 * r + 0.587 * g + 0.114 * b;
+      const threshold = (BAYER4[((y / dot) & 3) * 4 + ((x / dot) & 3)]! + 0.5) / 16;
+      for (let c = 0; c < 3; c++) {
+        const value = grey + ([r, g, b][c]! - grey) * saturation;
+        // Each ink channel is either on or off at this dot, as a halftone prints it.
+        const level = value / 255 > threshold ? 1 : value / 255 > threshold * 0.6 ? 0.5 : 0;
+        rgb[(y * width + x) * 3 + c] = clamp(inkBlack + (paperWhite - inkBlack) * level + texture[y * width + x]! * 6);
+      }
+    }
+  }
+  return blur3({ width, height, rgb });
+}
+
+export function renderScreen(image: RgbImage, device: ScreenDevice, random: () => number): RgbImage {
+  const pitch = 3; // each source pixel becomes one R, G and B stripe
+  const contentWidth = image.width * pitch;
+  const contentHeight = image.height * pitch;
+  const bezel = { phone: [0.05, 0.1], tablet: [0.06, 0.06], monitor: [0.03, 0.05] }[device];
+  const padX = Math.round(contentWidth * bezel[0]!);
+  const padY = Math.round(contentHeight * bezel[1]!);
+  const width = contentWidth + 2 * padX;
+  const height = contentHeight + 2 * padY;
+  const gamma = 0.8 + random() * 0.4;
+  const saturation = 1.1 + random() * 0.3;
+  const white = [0.92 + random() * 0.05, 0.95 + random() * 0.05, 1] as const; // screens run bluish
+  const glare = { x: random() * width, y: random() * height, radius: (0.15 + random() * 0.25) * width, strength: 40 + random() * 60 };
+  const rgb = new Uint8Array(width * height * 3).fill(18); // the bezel
+  for (let y = 0; y < contentHeight; y++) {
+    for (let x = 0; x < contentWidth; x++) {
+      const source = (Math.floor(y / pitch) * image.width + Math.floor(x / pitch)) * 3;
+      const r = image.rgb[source]!, g = image.rgb[source + 1]!, b = image.rgb[source + 2]!;
+      const grey = 0.299 * r + 0.587 * g + 0.114 * b;
+      const lit = x % pitch; // which sub-pixel this column is
+      const ox = x + padX;
+      const oy = y + padY;
+      const glow = glare.strength * Math.exp(-((ox - glare.x) ** 2 + (oy - glare.y) ** 2) / (2 * glare.radius ** 2));
+      for (let c = 0; c < 3; c++) {
+        const value = 255 * ((grey + ([r, g, b][c]! - grey) * saturation) / 255) ** gamma * white[c]!;
+        const emitted = c === lit ? value : value * 0.12; // neighbouring sub-pixels leak a little
+        rgb[(oy * width + ox) * 3 + c] = clamp(emitted + glow);
+      }
+    }
+  }
+  return { width, height, rgb };
+}
+
+/** Smooth noise in −1…1 with features about `scale` pixels across (bilinear value noise). */
+function valueNoise(width: number, height: number, scale: number, random: () => number): Float32Array {
+  const gx = Math.ceil(width / scale) + 2;
+  const gy = Math.ceil(height / scale) + 2;
+  const grid = Float32Array.from({ length: gx * gy }, () => random() * 2 - 1);
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const fx = x / scale, fy = y / scale;
+      const x0 = Math.floor(fx), y0 = Math.floor(fy);
+      const tx = fx - x0, ty = fy - y0;
+      const at = (i: number, j: number) => grid[j * gx + i]!;
+      out[y * width + x] = (at(x0, y0) * (1 - tx) + at(x0 + 1, y0) * tx) * (1 - ty) + (at(x0, y0 + 1) * (1 - tx) + at(x0 + 1, y0 + 1) * tx) * ty;
+    }
+  }
+  return out;
+}
+
+/** 3×3 box blur: ink spreading into paper. */
+function blur3(image: RgbImage): RgbImage {
+  const { width, height, rgb } = image;
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        let n = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx, yy = y + dy;
+            if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+            sum += rgb[(yy * width + xx) * 3 + c]!;
+            n++;
+          }
+        }
+        out[(y * width + x) * 3 + c] = Math.round(sum / n);
+      }
+    }
+  }
+  return { width, height, rgb: out };
+}
+
+function clamp(value: number): number {
+  return Math.max(0, Math.min(255, Math.round(value)));
+}
