@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { invalidArgument } from '../errors.js';
+import { parseCalibrateArgs, type CalibrateCommandOptions } from './calibrate-command.js';
 import { parseEvalArgs, type EvalCommandOptions } from './eval-command.js';
+import { parseSynthArgs, type SynthCommandOptions } from './synth-command.js';
 import { parseKeysArgs, type KeysCommandOptions } from './keys-command.js';
 import { checkServeArgs } from './serve-command.js';
 
@@ -20,6 +22,8 @@ export type Command =
   | { readonly name: 'version' }
   | { readonly name: 'check'; readonly options: CheckOptions }
   | { readonly name: 'eval'; readonly options: EvalCommandOptions }
+  | { readonly name: 'calibrate'; readonly options: CalibrateCommandOptions }
+  | { readonly name: 'synth'; readonly options: SynthCommandOptions }
   | { readonly name: 'serve' }
   | { readonly name: 'keys'; readonly options: KeysCommandOptions };
 
@@ -28,12 +32,14 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
   if (command === '--version' || command === '-v' || command === 'version') return { name: 'version' };
   if (command === 'eval') return { name: 'eval', options: parseEvalArgs(rest) };
+  if (command === 'calibrate') return { name: 'calibrate', options: parseCalibrateArgs(rest) };
+  if (command === 'synth') return { name: 'synth', options: parseSynthArgs(rest) };
   if (command === 'serve') {
     checkServeArgs(rest);
     return { name: 'serve' };
   }
   if (command === 'keys') return { name: 'keys', options: parseKeysArgs(rest) };
-  if (command !== 'check') throw invalidArgument('one of the commands: check, eval, serve, keys, help, version', 'the command', command);
+  if (command !== 'check') throw invalidArgument('one of the commands: check, eval, calibrate, synth, serve, keys, help, version', 'the command', command);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -82,6 +88,13 @@ Usage:
                                               ISO/IEC 30107-3 figures on your own labelled data:
                                               report.md, results.json, items.csv, roc.png,
                                               det.png, index.html (re-runs resume from a cache)
+  liveness calibrate <manifest.csv|folder> --target apcer=0.01|bpcer=0.05 --out calibration.json
+                                              refit the calibration and threshold on your data
+                                              (cross-validated by subject); use the file with
+                                              --calibration or LIVENESS_CALIBRATION
+  liveness synth <live media>... --out DIR [--species print,replay,looped,moved] [--seed N]
+                                              attack clips made from bona fide media, with a
+                                              manifest for eval
   liveness serve                              the HTTP API (POST /v1/inferences); settings from
                                               LIVENESS_* variables, listed in README.md
   liveness keys create [--name N] [--rate N/min]

@@ -8,7 +8,9 @@ import type { AnalysisInput } from '../ingest/index.js';
 import { analyzeMedia } from '../pipeline/index.js';
 import { mapWithConcurrency } from '../util/pool.js';
 import { HELP, parseCommand, type CheckOptions } from './args.js';
+import { runCalibrate } from './calibrate-command.js';
 import { runEval } from './eval-command.js';
+import { runSynth } from './synth-command.js';
 import { runKeys } from './keys-command.js';
 import { createProgress } from './progress.js';
 import { runServe } from './serve-command.js';
@@ -35,6 +37,8 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       return EXIT.live;
     }
     if (command.name === 'eval') return await runEval(command.options);
+    if (command.name === 'calibrate') return await runCalibrate(command.options);
+    if (command.name === 'synth') return await runSynth(command.options);
     if (command.name === 'serve') return await runServe();
     if (command.name === 'keys') return await runKeys(command.options);
     debug = command.options.debug;

@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../config.js';
 import { decodeFrames, type ToolPaths } from '../decode/index.js';
 import { LivenessError, invalidArgument } from '../errors.js';
@@ -54,8 +54,11 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
   for (const source of sources) if (!existsSync(source)) throw new LivenessError('file_not_found', `Expected a bona fide clip or photo but ${source} does not exist`);
   mkdirSync(options.outDir, { recursive: true });
   const items: SynthItem[] = [];
+  const stems = sources.map((source) => basename(source, extname(source)));
   for (const [n, source] of sources.entries()) {
-    const subject = basename(source, extname(source));
+    // The subject is the file's stem, or folder-stem where two sources share a stem.
+    const stem = stems[n]!;
+    const subject = stems.indexOf(stem) === stems.lastIndexOf(stem) ? stem : `${basename(dirname(source))}-${stem}`;
     for (const species of options.species) {
       const seed = options.seed * 1000 + n * 10 + SYNTH_SPECIES.indexOf(species);
       const random = seededRandom(seed);

@@ -58,3 +58,26 @@ test('eval over a <label>/<species>/ folder writes every report and resumes from
   const again = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
   assert.deepEqual(again.items.map((i: { seconds: number }) => i.seconds), results.items.map((i: { seconds: number }) => i.seconds), 'second run served from the cache');
 });
+
+test('calibrate writes a fusion model that check loads with --calibration', { skip: noFranck }, async () => {
+  const root = join(await scratch(), 'calibrate-set');
+  for (const dir of ['live/bona_fide', 'print/moved_still']) await mkdir(join(root, dir), { recursive: true });
+  await copyFile(await franckClip('live-5s.mp4', 5), join(root, 'live/bona_fide/person-a.mp4'));
+  await copyFile(await handMovedStill(1), join(root, 'print/moved_still/person-a.mp4'));
+  await copyFile(await handMovedStill(2), join(root, 'print/moved_still/person-b.mp4'));
+  const out = join(await scratch(), 'calibration.json');
+  const bad = await run(['calibrate', root, '--target', 'apcer=lots', '--out', out]);
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr, /Expected 'apcer=<rate>' or 'bpcer=<rate>' with a rate from 0 to 1 for --target but received 'apcer=lots'/);
+  const { code, stdout, stderr } = await run(['calibrate', root, '--target', 'apcer=0', '--out', out]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^fitted on 3 items/);
+  assert.match(stdout, /before .*BPCER/);
+  assert.match(stdout, /after .*BPCER/);
+  const model = JSON.parse(await readFile(out, 'utf8'));
+  assert.match(model.version, /^calibration-/);
+  assert.equal(model.profiles.temporal.features.length, 4);
+  const check = await run(['check', '--evidence', '--calibration', out, await handMovedStill(1)]);
+  assert.equal(check.code, 1);
+  assert.equal(JSON.parse(check.stdout).evidence.models.fusion, model.version);
+});
