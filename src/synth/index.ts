@@ -5,8 +5,9 @@
  * - `replay`: the face shown on a phone, tablet or monitor (sub-pixel grid → moiré, screen gamma,
  *   glare, bezel) and moved by hand;
  * - `looped`: a still looped unmoving; `moved`: a plain still moved by hand.
- * Encoded with H.264 at a phone-like bitrate. Not modelled: bent or curved paper, cut-outs and
- * holding hands, paper masks, replays of *video* (the screen shows a still), screen flicker and
+ * Encoded with H.264 at a phone-like bitrate. Not modelled: a bend that changes while the sheet moves
+ * (the bend is drawn into the picture, which then moves as one plane), cut-outs, fingers holding the
+ * sheet or phone, paper masks, replays of *video* (the screen shows a still), screen flicker and
  * refresh banding, reflections of the room, and camera auto-exposure reacting to the screen.
  */
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,9 +1,9 @@
 /**
  * What a camera sees when the face is a print or a screen, rendered from a bona fide still:
  * - print: paper's limited dynamic range and gamut, an ordered-dither halftone (ink dots) with ink
- *   spread, and low-frequency paper texture;
+ *   spread, low-frequency paper texture, and a bend about the vertical axis with its shading;
  * - screen: the RGB sub-pixel grid (the camera's resampling of it gives moiré), the screen's gamma,
- *   saturation and white point, a glare highlight, and a bezel of the device's size.
+ *   saturation and white point, a glare highlight, and (half the time) a bezel of the device's size.
  * Every random choice comes from the seeded generator passed in.
  */
 import type { RgbImage } from '../imaging/index.js';
@@ -36,14 +36,42 @@ export function renderPrint(image: RgbImage, random: () => number): RgbImage {
       }
     }
   }
-  return blur3({ width, height, rgb });
+  return bendSheet(blur3({ width, height, rgb }), (random() - 0.5) * 0.5);
+}
+
+/**
+ * A sheet bent about its vertical axis, seen from the front: columns are compressed towards the
+ * edges as on a cylinder of curvature `bend` (0 flat, ±0.25 strong), and shaded by the angle they
+ * turn away from the light.
+ */
+export function bendSheet(image: RgbImage, bend: number): RgbImage {
+  if (Math.abs(bend) < 1e-3) return image;
+  const { width, height } = image;
+  const rgb = new Uint8Array(width * height * 3).fill(0);
+  const arc = Math.PI * Math.abs(bend); // half the angle the sheet subtends
+  const half = width / 2;
+  for (let x = 0; x < width; x++) {
+    // Output column x shows the sheet point whose projection lands here: u = θ/arc along the sheet.
+    const projected = (x - half) / half; // −1…1 across the projected width
+    const theta = Math.asin(Math.max(-1, Math.min(1, projected * Math.sin(arc))));
+    const u = theta / arc; // −1…1 along the sheet
+    const sourceX = Math.round(half + u * half);
+    const shade = 0.75 + 0.25 * Math.cos(theta) * (bend > 0 ? 1 : Math.cos(theta));
+    for (let y = 0; y < height; y++) {
+      const from = (y * width + Math.min(width - 1, Math.max(0, sourceX))) * 3;
+      const to = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) rgb[to + c] = Math.round(image.rgb[from + c]! * shade);
+    }
+  }
+  return { width, height, rgb };
 }
 
 export function renderScreen(image: RgbImage, device: ScreenDevice, random: () => number): RgbImage {
   const pitch = 3; // each source pixel becomes one R, G and B stripe
   const contentWidth = image.width * pitch;
   const contentHeight = image.height * pitch;
-  const bezel = { phone: [0.05, 0.1], tablet: [0.06, 0.06], monitor: [0.03, 0.05] }[device];
+  // Half of the replays show the device's bezel; in the others the screen fills the camera's view.
+  const bezel = random() < 0.5 ? { phone: [0.05, 0.1], tablet: [0.06, 0.06], monitor: [0.03, 0.05] }[device] : [0, 0];
   const padX = Math.round(contentWidth * bezel[0]!);
   const padY = Math.round(contentHeight * bezel[1]!);
   const width = contentWidth + 2 * padX;
