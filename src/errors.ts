@@ -27,7 +27,7 @@ export const ERROR_TABLE = {
   internal_error: { httpStatus: 500, exitCode: EXIT.internal, description: 'A bug: the analysis failed for a reason that is not the input\'s fault.' },
   unauthorized: { httpStatus: 401, exitCode: EXIT.badInput, description: 'The request has no API key, or its key is unknown or revoked.' },
   not_found: { httpStatus: 404, exitCode: EXIT.badInput, description: 'No such route, inference (for this key) or API key.' },
-  unsupported_content_type: { httpStatus: 415, exitCode: EXIT.badInput, description: 'The request body is not application/json.' },
+  unsupported_content_type: { httpStatus: 415, exitCode: EXIT.badInput, description: 'The request body is neither application/json nor multipart/form-data.' },
   url_fetch_unavailable: { httpStatus: 400, exitCode: EXIT.badInput, description: 'An http(s) media URL was given; this server does not fetch URLs yet, send a data: URL.' },
   rate_limited: { httpStatus: 429, exitCode: EXIT.badInput, description: 'The API key sent more requests this minute than its rate allows; retry after Retry-After seconds.' },
   server_busy: { httpStatus: 503, exitCode: EXIT.internal, description: 'The analysis queue is full; retry after Retry-After seconds.' },

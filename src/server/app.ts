@@ -2,6 +2,7 @@
  * The HTTP API as a Fastify instance, built without listening: `serve` listens, tests inject.
  * Requests read top to bottom: authenticate → rate limit → parse → analyse (queued) → record → reply.
  */
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
 import type { Deps } from '../deps.js';
@@ -48,7 +49,7 @@ export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logge
   const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
   const readiness = trackReadiness(deps, (error) => app.log.error({ err: error }, 'the models failed to load'));
 
-  // JSON only: text/plain (on by default) would hand a string to the request parser.
+  // JSON (and multipart, below) only: text/plain (on by default) would hand a string to the request parser.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('apiKey', null);
   app.setErrorHandler((error, request, reply) => {
@@ -73,6 +74,8 @@ export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logge
         v1.addHook('onRequest', createAuthenticator(store.keys));
         v1.addHook('onRequest', createRateLimitHook(limiter));
       }
+      // Limits are set per request, where the media limit is known (src/server/upload-request.ts).
+      await v1.register(multipart);
       registerInferenceRoutes(v1, { inferences: store.inferences, readiness, queue, analysis, bodyLimitBytes });
     },
     { prefix: '/v1' },

@@ -36,7 +36,7 @@ export function toApiError(error: unknown, request: FastifyRequest, limits: { re
         `Expected a request body of at most ${formatMegabytes(limits.bodyLimitBytes)} (50 MB of media as base64) but received ${describeLength(request)}`,
       );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new LivenessError('unsupported_content_type', `Expected Content-Type application/json but received ${quoteHeader(request.headers['content-type'])}`);
+      return new LivenessError('unsupported_content_type', `Expected Content-Type application/json or multipart/form-data but received ${quoteHeader(request.headers['content-type'])}`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new LivenessError('invalid_argument', 'Expected a JSON object for the request body but received an empty body');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

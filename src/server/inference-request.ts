@@ -5,7 +5,7 @@
 import { describeValue, invalidArgument, LivenessError } from '../errors.js';
 import type { AnalysisInput, IngestLimits } from '../ingest/index.js';
 import type { RequestSummary } from '../store/index.js';
-import { decodeMediaUrl, type MediaFromUrl } from './media-url.js';
+import { decodeMediaUrl } from './media-url.js';
 
 export const MODEL_NAME_IN_REQUESTS = 'face-liveness';
 const FIELDS = ['model', 'video_url', 'image_url', 'include'] as const;
@@ -29,7 +29,7 @@ export function parseInferenceRequest(body: unknown, limits: Pick<IngestLimits, 
   if (unknown !== undefined) {
     throw new LivenessError('invalid_argument', `Expected only the fields ${FIELDS.join(', ')} in the request body but received the field '${unknown}'`);
   }
-  if (fields.model !== MODEL_NAME_IN_REQUESTS) throw invalidArgument(`'${MODEL_NAME_IN_REQUESTS}'`, 'model', fields.model);
+  checkModel(fields.model);
   const include = parseInclude(fields.include);
 
   const hasVideo = fields.video_url !== undefined;
@@ -45,14 +45,18 @@ export function parseInferenceRequest(body: unknown, limits: Pick<IngestLimits, 
     if (value.length > limits.maxFrames) {
       throw new LivenessError('too_many_frames', `Expected at most ${limits.maxFrames} frame URLs for image_url but received ${value.length}`);
     }
-    const frames = value.map((url, i) => decodeMediaUrl(url, `image_url[${i}]`));
-    return { input: { kind: 'frames', frames: frames.map(({ bytes }) => ({ bytes })) }, includeEvidence: include.includes('evidence'), summary: summarise(field, true, frames, include) };
+    return toInferenceRequest(field, value.map((url, i) => decodeMediaUrl(url, `image_url[${i}]`)), { frames: true, include });
   }
-  const media = decodeMediaUrl(value, field);
-  return { input: { kind: 'media', source: { bytes: media.bytes } }, includeEvidence: include.includes('evidence'), summary: summarise(field, false, [media], include) };
+  return toInferenceRequest(field, [decodeMediaUrl(value, field)], { frames: false, include });
 }
 
-function parseInclude(value: unknown): readonly string[] {
+/** The contract's `model` field: required, and only one model is served. */
+export function checkModel(value: unknown): void {
+  if (value !== MODEL_NAME_IN_REQUESTS) throw invalidArgument(`'${MODEL_NAME_IN_REQUESTS}'`, 'model', value);
+}
+
+/** Our `include` field: what to add to the envelope beyond the contract. */
+export function parseInclude(value: unknown): readonly string[] {
   if (value === undefined) return [];
   const expected = `an array of the strings ${INCLUDABLE.map((name) => `'${name}'`).join(', ')}`;
   if (!Array.isArray(value)) throw invalidArgument(expected, 'include', value);
@@ -64,6 +68,21 @@ function parseInclude(value: unknown): readonly string[] {
   return value as string[];
 }
 
-function summarise(field: RequestSummary['field'], frames: boolean, items: readonly MediaFromUrl[], include: readonly string[]): RequestSummary {
-  return { field, frames, sources: items.map(({ scheme, mediaType, bytes }) => ({ scheme, mediaType, byteLength: bytes.byteLength })), include };
+/** One piece of media as it arrived: from a data: URL, or uploaded as a file. */
+export interface ReceivedMedia {
+  readonly bytes: Buffer;
+  readonly scheme: 'data' | 'upload';
+  /** What the client declared; recorded, never trusted. */
+  readonly mediaType: string;
+}
+
+/** The core's input and the record's summary for media that arrived in `field`. */
+export function toInferenceRequest(
+  field: RequestSummary['field'],
+  items: readonly ReceivedMedia[],
+  { frames, include }: { readonly frames: boolean; readonly include: readonly string[] },
+): InferenceRequest {
+  const input: AnalysisInput = frames ? { kind: 'frames', frames: items.map(({ bytes }) => ({ bytes })) } : { kind: 'media', source: { bytes: items[0]!.bytes } };
+  const sources = items.map(({ scheme, mediaType, bytes }) => ({ scheme, mediaType, byteLength: bytes.byteLength }));
+  return { input, includeEvidence: include.includes('evidence'), summary: { field, frames, sources, include } };
 }

@@ -4,16 +4,13 @@
  * The declared media type is recorded but never trusted: the core recognises media by its bytes.
  */
 import { invalidArgument, LivenessError } from '../errors.js';
+import type { ReceivedMedia } from './inference-request.js';
 
-export interface MediaFromUrl {
-  readonly bytes: Buffer;
-  readonly scheme: 'data';
-  /** What the URL declared, e.g. video/mp4; `text/plain` when it declared nothing (RFC 2397 §2). */
-  readonly mediaType: string;
-}
-
-/** Decodes the media that `url` (the value of the request field `field`) carries. */
-export function decodeMediaUrl(url: unknown, field: string): MediaFromUrl {
+/**
+ * Decodes the media that `url` (the value of the request field `field`) carries. Its `mediaType`
+ * is what the URL declared, `text/plain` when it declared nothing (RFC 2397 §2).
+ */
+export function decodeMediaUrl(url: unknown, field: string): ReceivedMedia {
   if (typeof url !== 'string') throw invalidArgument('a URL string', field, url);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'http' || scheme === 'https') {

@@ -7,8 +7,8 @@ export type InferenceStatus = 'processing' | 'completed' | 'failed';
 
 /** What a request asked for, without its media: which field, how each item came and its size. */
 export interface RequestSummary {
-  /** The contract field that carried the media. */
-  readonly field: 'video_url' | 'image_url';
+  /** The contract field that carried the media, or `file` for a multipart upload. */
+  readonly field: 'video_url' | 'image_url' | 'file';
   /** True when `image_url` was an array of frames. */
   readonly frames: boolean;
   /** One entry per media item. `mediaType` is what the client declared, not what the bytes are. */

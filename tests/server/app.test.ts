@@ -14,7 +14,7 @@ import { buildApp } from '../../src/server/app.js';
 import { readServerConfig } from '../../src/server/config.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { extractFrames } from '../helpers/frames.js';
-import { franckClip, noFaceClip, noFranck, writeScratch } from '../helpers/media.js';
+import { FRANCK_STILL, franckClip, noFaceClip, noFranck, writeScratch } from '../helpers/media.js';
 
 const ENVELOPE_KEYS = ['inference_id', 'model_id', 'model_name', 'moderation_type', 'status', 'result', 'response_time_ms', 'created_at', 'completed_at'];
 const RESULT_KEYS = ['is_real', 'is_spoof', 'real_probability', 'confidence', 'attack_type', 'attack_type_name', 'attack_type_confidence'];
@@ -144,6 +144,56 @@ test('a text file as a data: URL is 415 unsupported_media, with the inference id
   assert.equal(store.inferences.find(body.inference_id!)?.status, 'failed');
 });
 
+/** A multipart/form-data body: text fields, and files as [field, filename, type, bytes]. */
+function form(fields: Record<string, string>, files: Array<[string, string, string, Buffer]>): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----liveness-test-boundary';
+  const chunks: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  for (const [name, filename, type, bytes] of files) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`), bytes, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { authorization: `Bearer ${keyA}`, 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+test('a multipart upload of one file gets the same envelope; its record says how it came', { skip: noFranck }, async () => {
+  const still = await readFile(FRANCK_STILL);
+  const response = await app.inject({ method: 'POST', url: '/v1/inferences', ...form({ model: 'face-liveness', include: 'evidence' }, [['file', 'selfie.jpg', 'image/jpeg', still]]) });
+  assert.equal(response.statusCode, 200, response.body);
+  const envelope = response.json();
+  assert.deepEqual(Object.keys(envelope).slice(0, ENVELOPE_KEYS.length), ENVELOPE_KEYS);
+  assert.equal(envelope.moderation_type, 'image');
+  assert.equal(envelope.evidence.input.mode, 'image');
+  assert.equal(envelope.result.is_real, false, 'a single still fails closed (see README)');
+  assert.deepEqual(store.inferences.find(envelope.inference_id)?.request, {
+    field: 'file',
+    frames: false,
+    sources: [{ scheme: 'upload', mediaType: 'image/jpeg', byteLength: still.byteLength }],
+    include: ['evidence'],
+  });
+});
+
+test('bad multipart forms are 400 naming what was expected; an oversize file is 413', async () => {
+  const bytes = Buffer.from('0123456789');
+  const post = (fields: Record<string, string>, files: Array<[string, string, string, Buffer]>) => app.inject({ method: 'POST', url: '/v1/inferences', ...form(fields, files) });
+  assertError(await post({}, [['file', 'a.mp4', 'video/mp4', bytes]]), 400, 'invalid_argument', "Expected 'face-liveness' for model but received undefined");
+  assertError(await post({ model: 'face-liveness' }, []), 400, 'invalid_argument', "Expected the media in a file field named 'file' but the form has none");
+  assertError(await post({ model: 'face-liveness' }, [['video', 'a.mp4', 'video/mp4', bytes]]), 400, 'invalid_argument', "Expected the media in a file field named 'file' but received a file field named 'video'");
+  assertError(await post({ model: 'face-liveness', video_url: 'x' }, []), 400, 'invalid_argument', "Expected only the fields model, include and file in the form but received the field 'video_url'");
+  assertError(await post({ model: 'face-liveness' }, [['file', 'a', 'video/mp4', bytes], ['file', 'b', 'video/mp4', bytes]]), 400, 'invalid_argument', 'Expected one file in the form but received more');
+  assertError(await post({ model: 'face-liveness' }, [['file', 'a.txt', 'text/plain', bytes]]), 415, 'unsupported_media');
+
+  const small = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), deps, store, analysis: withOverrides({ ingest: { maxBytes: 1000 } }) });
+  try {
+    const over = await small.inject({ method: 'POST', url: '/v1/inferences', ...form({ model: 'face-liveness' }, [['file', 'a.mp4', 'video/mp4', Buffer.alloc(2000)]]) });
+    assertError(over, 413, 'media_too_large', 'Expected at most 0.0 MB of media but the uploaded file is larger');
+    const announced = await small.inject({ method: 'POST', url: '/v1/inferences', ...form({ model: 'face-liveness' }, [['file', 'a.mp4', 'video/mp4', Buffer.alloc(100_000)]]) });
+    assertError(announced, 413, 'media_too_large', 'Expected at most 0.0 MB of media but received an upload of 0.1 MB');
+  } finally {
+    await small.close();
+  }
+});
+
 test('no key, an unknown key, a malformed header or a revoked key is 401', async () => {
   const body = { model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA' };
   const none = await post(body, null);
@@ -194,7 +244,7 @@ test('bodies that are not JSON: invalid JSON, no body, another content type', as
   const empty = await app.inject({ method: 'POST', url: '/v1/inferences', headers });
   assertError(empty, 400, 'invalid_argument', 'Expected a JSON object for the request body but received undefined');
   const text = await app.inject({ method: 'POST', url: '/v1/inferences', headers: { ...headers, 'content-type': 'text/plain' }, payload: 'hello' });
-  assertError(text, 415, 'unsupported_content_type', "Expected Content-Type application/json but received 'text/plain'");
+  assertError(text, 415, 'unsupported_content_type', "Expected Content-Type application/json or multipart/form-data but received 'text/plain'");
 });
 
 test('media over the limit is 413: the body before it is read, the decoded media after', async () => {

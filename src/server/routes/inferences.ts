@@ -1,5 +1,6 @@
 /**
- * `POST /v1/inferences` analyses the media in the body and answers with the contract's envelope;
+ * `POST /v1/inferences` analyses the media in the body (JSON with data: URLs, or a multipart
+ * upload) and answers with the contract's envelope;
  * `GET /v1/inferences/:id` answers again with what that POST answered. Both are thin: the analysis
  * is `analyzeMedia`, the envelope is `buildEnvelope`, the record is the store's.
  */
@@ -13,6 +14,7 @@ import type { AnalysisQueue } from '../analysis-queue.js';
 import { sendError, toApiError } from '../error-reply.js';
 import { parseInferenceRequest } from '../inference-request.js';
 import type { Readiness } from '../readiness.js';
+import { readUploadRequest } from '../upload-request.js';
 
 export interface InferenceRouteOptions {
   readonly inferences: InferenceStore;
@@ -25,7 +27,9 @@ export interface InferenceRouteOptions {
 export function registerInferenceRoutes(app: FastifyInstance, { inferences, readiness, queue, analysis, bodyLimitBytes }: InferenceRouteOptions): void {
   app.post('/inferences', async (request, reply) => {
     const createdAt = new Date();
-    const parsed = parseInferenceRequest(request.body, analysis.ingest);
+    const parsed = request.isMultipart() ? await readUploadRequest(request, analysis.ingest) : parseInferenceRequest(request.body, analysis.ingest);
+    // The base64 text is no longer needed; let it be collected while the analysis waits its turn.
+    request.body = undefined;
     const deps = readiness.deps();
     // Refused before a record is written: a busy server should not also fill its database.
     queue.checkRoom();
