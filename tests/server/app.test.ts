@@ -24,13 +24,16 @@ let dataDir: string;
 let store: Store;
 let app: FastifyInstance;
 let keyA: string;
+let keyAId: string;
 let keyB: string;
 
 before(async () => {
   deps = await loadDeps();
   dataDir = await mkdtemp(join(tmpdir(), 'liveness-app-'));
   store = openStore(dataDir);
-  keyA = store.keys.create({ name: 'a', ratePerMinute: 1000 }).secret;
+  const created = store.keys.create({ name: 'a', ratePerMinute: 1000 });
+  keyA = created.secret;
+  keyAId = created.key.id;
   keyB = store.keys.create({ name: 'b', ratePerMinute: 1000 }).secret;
   app = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), deps, store });
 });
@@ -192,6 +195,20 @@ test('bad multipart forms are 400 naming what was expected; an oversize file is 
   } finally {
     await small.close();
   }
+});
+
+test('GET of an inference still running is 202 with its id and status', async () => {
+  const createdAt = new Date('2026-05-01T08:00:00.400Z');
+  store.inferences.begin({ inferenceId: 'inf_running000000000000000000', keyId: keyAId, request: { field: 'video_url', frames: false, sources: [], include: [] }, createdAt });
+  const response = await get('inf_running000000000000000000');
+  assert.equal(response.statusCode, 202);
+  assert.deepEqual(response.json(), {
+    inference_id: 'inf_running000000000000000000',
+    model_id: 'face_liveness',
+    model_name: 'Face Liveness Detection',
+    status: 'processing',
+    created_at: '2026-05-01T08:00:00Z',
+  });
 });
 
 test('no key, an unknown key, a malformed header or a revoked key is 401', async () => {
