@@ -3,6 +3,7 @@
  * each field with its variable, a doc line and a default. A bad value stops start-up with a message
  * that names the variable. The result is frozen and passed in; nothing reads `process.env` later.
  */
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { describeValue, LivenessError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface ServerConfig {
   readonly retentionDays: number;
   readonly concurrency: number;
   readonly maxQueue: number;
+  /** A fusion model / calibration file from `liveness calibrate`, or null for models/fusion.json. */
+  readonly calibration: string | null;
 }
 
 interface Rejection {
@@ -88,6 +91,12 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
     doc: 'Analyses admitted at once, running or waiting; beyond it requests get 503 server_busy instead of waiting.',
     default: '16',
     parse: (raw) => integerIn(raw, 1, 10000),
+  },
+  calibration: {
+    env: 'LIVENESS_CALIBRATION',
+    doc: 'A calibration file written by `liveness calibrate`, used instead of the shipped models/fusion.json; empty uses the shipped one.',
+    default: '',
+    parse: (raw) => (raw === '' ? { value: null } : existsSync(raw) ? { value: resolve(raw) } : { expected: 'an existing calibration file' }),
   },
 });
 

@@ -24,7 +24,7 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, options: { readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningServer> {
   const store = openStore(config.dataDir);
-  const ready = loadDeps();
+  const ready = loadDeps(config.calibration ? { fusionPath: config.calibration } : {});
   // The app reports a failed load through /readyz and the log; callers learn of it from `ready`.
   ready.catch(() => undefined);
   const app = buildApp({ config, deps: ready, store, logger: options.logger ?? true });

@@ -14,6 +14,7 @@ test('defaults: private host, port 8080, ./data, auth on, no URL hosts, 30 days,
     retentionDays: 30,
     concurrency: 2,
     maxQueue: 16,
+    calibration: null,
   });
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.urlAllowlist));
   assert.throws(() => {
@@ -63,6 +64,7 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ LIVENESS_RETENTION_DAYS: '-1' }, "Expected an integer from 0 to 36500 for LIVENESS_RETENTION_DAYS but received '-1' of type string"],
     [{ LIVENESS_MAX_QUEUE: '2.5' }, "Expected an integer from 1 to 10000 for LIVENESS_MAX_QUEUE but received '2.5' of type string"],
     [{ LIVENESS_HOST: 'a b' }, "Expected a host name or IP address for LIVENESS_HOST but received 'a b' of type string"],
+    [{ LIVENESS_CALIBRATION: '/nonexistent/calibration.json' }, "Expected an existing calibration file for LIVENESS_CALIBRATION but received '/nonexistent/calibration.json' of type string"],
     [
       { LIVENESS_URL_ALLOWLIST: 'example.com,10.0.0.0/33' },
       "Expected a host name or a CIDR network (such as 10.0.0.0/8) in each item for LIVENESS_URL_ALLOWLIST but received '10.0.0.0/33' of type string",
