@@ -2,6 +2,7 @@ import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LivenessError, invalidArgument } from '../errors.js';
 import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff.js';
+import { formatBytes } from '../util/format.js';
 
 export type { ContainerFormat, SniffedFormat } from './sniff.js';
 
@@ -89,7 +90,7 @@ async function ingestItem(source: MediaSource, maxBytes: number, tempDir: string
 function checkSize(byteLength: number, maxBytes: number): void {
   if (byteLength === 0) throw new LivenessError('empty_input', 'Expected media bytes but received an empty file');
   if (byteLength > maxBytes) {
-    throw new LivenessError('media_too_large', `Expected at most ${formatMegabytes(maxBytes)} of media but received ${formatMegabytes(byteLength)}`);
+    throw new LivenessError('media_too_large', `Expected at most ${formatBytes(maxBytes)} of media but received ${formatBytes(byteLength)}`);
   }
 }
 
@@ -101,6 +102,3 @@ function recognise(head: Uint8Array): SniffedFormat {
   return format;
 }
 
-function formatMegabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}

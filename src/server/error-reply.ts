@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TABLE, LivenessError, type ErrorCode } from '../errors.js';
+import { formatBytes } from '../util/format.js';
 
 export interface ErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string };
@@ -33,7 +34,7 @@ export function toApiError(error: unknown, request: FastifyRequest, limits: { re
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new LivenessError(
         'media_too_large',
-        `Expected a request body of at most ${formatMegabytes(limits.bodyLimitBytes)} (50 MB of media as base64) but received ${describeLength(request)}`,
+        `Expected a request body of at most ${formatBytes(limits.bodyLimitBytes)} (50 MB of media as base64) but received ${describeLength(request)}`,
       );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new LivenessError('unsupported_content_type', `Expected Content-Type application/json or multipart/form-data but received ${quoteHeader(request.headers['content-type'])}`);
@@ -52,13 +53,10 @@ export function toApiError(error: unknown, request: FastifyRequest, limits: { re
 
 function describeLength(request: FastifyRequest): string {
   const declared = Number(request.headers['content-length']);
-  return Number.isFinite(declared) && declared > 0 ? formatMegabytes(declared) : 'more';
+  return Number.isFinite(declared) && declared > 0 ? formatBytes(declared) : 'more';
 }
 
 function quoteHeader(value: string | undefined): string {
   return value === undefined ? 'none' : `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
 }
 
-function formatMegabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}

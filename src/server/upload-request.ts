@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { invalidArgument, LivenessError } from '../errors.js';
 import type { IngestLimits } from '../ingest/index.js';
 import { checkModel, parseInclude, toInferenceRequest, type InferenceRequest, type ReceivedMedia } from './inference-request.js';
+import { formatBytes } from '../util/format.js';
 
 const TEXT_FIELDS = ['model', 'include'] as const;
 /** Room for the form's boundaries, part headers and text fields beside the file. */
@@ -19,7 +20,7 @@ export async function readUploadRequest(request: FastifyRequest, limits: Pick<In
   // Fastify's bodyLimit does not cover streamed multipart bodies: refuse an announced oversize at once.
   const declaredBytes = Number(request.headers['content-length']);
   if (declaredBytes > limits.maxBytes + FORM_OVERHEAD_BYTES) {
-    throw new LivenessError('media_too_large', `Expected at most ${megabytes(limits.maxBytes)} of media but received an upload of ${megabytes(declaredBytes)}`);
+    throw new LivenessError('media_too_large', `Expected at most ${formatBytes(limits.maxBytes)} of media but received an upload of ${formatBytes(declaredBytes)}`);
   }
   const text: Record<string, string[]> = {};
   let media: ReceivedMedia | null = null;
@@ -50,7 +51,7 @@ export async function readUploadRequest(request: FastifyRequest, limits: Pick<In
 function uploadError(error: unknown, maxBytes: number): unknown {
   switch ((error as { code?: unknown }).code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new LivenessError('media_too_large', `Expected at most ${megabytes(maxBytes)} of media but the uploaded file is larger`);
+      return new LivenessError('media_too_large', `Expected at most ${formatBytes(maxBytes)} of media but the uploaded file is larger`);
     case 'FST_FILES_LIMIT':
       return new LivenessError('invalid_argument', 'Expected one file in the form but received more');
     case 'FST_FIELDS_LIMIT':
@@ -61,6 +62,3 @@ function uploadError(error: unknown, maxBytes: number): unknown {
   }
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}

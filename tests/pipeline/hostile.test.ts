@@ -50,7 +50,7 @@ test('audio only → no_video_stream', async () => {
 });
 
 test('over 50 MB → media_too_large, without reading it', async () => {
-  await assertFailsWith({ kind: 'media', source: { bytes: new Uint8Array(50_000_001) } }, 'media_too_large', /50\.0 MB/);
+  await assertFailsWith({ kind: 'media', source: { bytes: new Uint8Array(50_000_001) } }, 'media_too_large', /Expected at most 50 MB of media but received 50\.0 MB \(50,000,001 bytes\)/);
 });
 
 test('a video that declares a huge frame count is sampled by time, not trusted', async () => {

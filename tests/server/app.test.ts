@@ -189,9 +189,9 @@ test('bad multipart forms are 400 naming what was expected; an oversize file is 
   const small = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), deps, store, analysis: withOverrides({ ingest: { maxBytes: 1000 } }) });
   try {
     const over = await small.inject({ method: 'POST', url: '/v1/inferences', ...form({ model: 'face-liveness' }, [['file', 'a.mp4', 'video/mp4', Buffer.alloc(2000)]]) });
-    assertError(over, 413, 'media_too_large', 'Expected at most 0.0 MB of media but the uploaded file is larger');
+    assertError(over, 413, 'media_too_large', 'Expected at most 0.0 MB (1,000 bytes) of media but the uploaded file is larger');
     const announced = await small.inject({ method: 'POST', url: '/v1/inferences', ...form({ model: 'face-liveness' }, [['file', 'a.mp4', 'video/mp4', Buffer.alloc(100_000)]]) });
-    assertError(announced, 413, 'media_too_large', 'Expected at most 0.0 MB of media but received an upload of 0.1 MB');
+    assertError(announced, 413, 'media_too_large', 'Expected at most 0.0 MB (1,000 bytes) of media but received an upload of 0.1 MB (100,247 bytes)');
   } finally {
     await small.close();
   }
@@ -269,10 +269,10 @@ test('media over the limit is 413: the body before it is read, the decoded media
   try {
     const headers = { authorization: `Bearer ${keyA}` };
     const tooBig = await small.inject({ method: 'POST', url: '/v1/inferences', headers, payload: { model: 'face-liveness', video_url: `data:video/mp4;base64,${'A'.repeat(600_000)}` } });
-    assertError(tooBig, 413, 'media_too_large', /^Expected a request body of at most 0\.5 MB \(50 MB of media as base64\) but received 0\.6 MB$/);
+    assertError(tooBig, 413, 'media_too_large', /^Expected a request body of at most 0\.5 MB \(465,536 bytes\) \(50 MB of media as base64\) but received 0\.6 MB \(600,062 bytes\)$/);
     // Under the body limit but over the media limit once decoded: the core's own check answers.
     const decoded = await small.inject({ method: 'POST', url: '/v1/inferences', headers, payload: { model: 'face-liveness', video_url: `data:video/mp4;base64,${'A'.repeat(404_000)}` } });
-    assertError(decoded, 413, 'media_too_large', 'Expected at most 0.3 MB of media but received 0.3 MB');
+    assertError(decoded, 413, 'media_too_large', /^Expected at most 0\.3 MB \(300,000 bytes\) of media but received 0\.3 MB \(30\d,\d{3} bytes\)$/);
   } finally {
     await small.close();
   }
