@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadDeps } from '../../src/deps.js';
 import { parseCsvRecords } from '../../src/manifest/csv.js';
+import { analyzeMedia } from '../../src/pipeline/index.js';
 import { bendSheet, renderPrint, renderScreen } from '../../src/synth/recapture.js';
 import { parseSpecies, synthesize } from '../../src/synth/index.js';
 import { seededRandom } from '../../src/synth/still-attacks.js';
@@ -58,4 +60,10 @@ test('synth writes seeded, reproducible attack clips and a manifest eval reads',
   assert.equal(await digest(first.items[0]!.path), await digest(second.items[0]!.path), 'same seed, same bytes');
   const manifest = parseCsvRecords(await readFile(join(first.outDir, 'manifest.csv'), 'utf8'));
   assert.deepEqual(manifest.map((r) => [r.kind, r.label, r.subject]), [['video', 'print', 'franck'], ['video', 'replay', 'franck']]);
+  // A printed photo and a photo on a screen, moved by hand: the core must call both attacks.
+  const deps = await loadDeps();
+  for (const item of first.items) {
+    const analysis = await analyzeMedia({ kind: 'media', source: { path: item.path } }, deps);
+    assert.equal(analysis.outcome, 'attack', `${item.species}: ${JSON.stringify(analysis.evidence.signals)}`);
+  }
 });
