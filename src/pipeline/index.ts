@@ -5,7 +5,7 @@
  * Every shell (CLI, HTTP API, evaluation toolkit) calls `analyzeMedia`; none re-implements a stage.
  */
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
-import { decodeFrames, type SourceInfo } from '../decode/index.js';
+import { decodeFrames, type Frame, type SourceInfo } from '../decode/index.js';
 import type { Deps, ObservationDeps } from '../deps.js';
 import { findFaces, landmarkFaces, type FaceCandidate, type FrameFaces } from '../faces/index.js';
 import { fuseSignals, type Fused, type ProfileName } from '../fusion/model.js';
@@ -15,7 +15,6 @@ import { computeSignals, type ComputedSignal } from '../signals/index.js';
 import { withTempDir } from '../util/temp.js';
 import { timeStage, type StageTimings } from '../util/timing.js';
 import { decideVerdict, inconclusiveResult, type Inconclusive, type LivenessResult, type Outcome } from '../verdict/index.js';
-import type { Frame } from '../decode/index.js';
 
 /** Stages 1–5: what was seen, before any decision. */
 export interface Observation {
@@ -106,7 +105,10 @@ export async function observeMedia(input: AnalysisInput, deps: ObservationDeps, 
   return { mode: decoded.mode, sources: decoded.sources, frames: decoded.frames, faces, quality, signals, timingsMs };
 }
 
-/** Three usable frames give the geometric signals something to compare; fewer leave texture alone. */
+/**
+ * Three usable frames give the geometric signals something to compare. With fewer (or one still)
+ * the `single` profile decides, and it has no validated signal yet, so it fails closed.
+ */
 export function chooseProfile(observation: Pick<Observation, 'mode' | 'quality'>): ProfileName {
   return observation.mode !== 'image' && observation.quality.usableFrameIndices.length >= 3 ? 'temporal' : 'single';
 }
