@@ -12,6 +12,8 @@ import { createAnalysisQueue } from './analysis-queue.js';
 import { createAuthenticator } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { sendError, toApiError } from './error-reply.js';
+import { DEFAULT_FETCH_OPTIONS, fetchMedia, type FetchMediaOptions } from './fetch-media.js';
+import type { MediaFetcher } from './inference-request.js';
 import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
 import { trackReadiness } from './readiness.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -26,6 +28,8 @@ export interface AppOptions {
   readonly analysis?: AnalysisConfig;
   /** Fastify's logger option: false (the default) for none, true or pino options for JSON lines. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** How http(s) media URLs are fetched: time limits, and the resolver and connector for tests. */
+  readonly urlFetch?: Partial<Omit<FetchMediaOptions, 'allowlist' | 'maxBytes'>>;
 }
 
 /** Base64 carries 3 bytes in 4 characters; the rest is room for the JSON and 16 data: URL prefixes. */
@@ -43,7 +47,7 @@ const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz or GET
  * const app = buildApp({ config: readServerConfig(), deps: await loadDeps(), store: openStore(dir) });
  * const response = await app.inject({ method: 'GET', url: '/healthz' });
  */
-export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logger = false }: AppOptions): FastifyInstance {
+export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {} }: AppOptions): FastifyInstance {
   const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
   // With a Content-Length over the limit, Fastify answers 413 before reading the body.
   const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
@@ -68,6 +72,8 @@ export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logge
   registerHealthRoutes(app, readiness);
   const queue = createAnalysisQueue(config);
   const limiter = createRateLimiter();
+  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...urlFetch, allowlist: config.urlAllowlist };
+  const fetcher: MediaFetcher = ({ url, field }, maxBytes) => fetchMedia(url, field, { ...fetchOptions, maxBytes });
   app.register(
     async (v1) => {
       if (config.auth) {
@@ -76,7 +82,7 @@ export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logge
       }
       // Limits are set per request, where the media limit is known (src/server/upload-request.ts).
       await v1.register(multipart);
-      registerInferenceRoutes(v1, { inferences: store.inferences, readiness, queue, analysis, bodyLimitBytes });
+      registerInferenceRoutes(v1, { inferences: store.inferences, readiness, queue, analysis, bodyLimitBytes, fetchMedia: fetcher });
     },
     { prefix: '/v1' },
   );

@@ -70,7 +70,7 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
   },
   urlAllowlist: {
     env: 'LIVENESS_URL_ALLOWLIST',
-    doc: 'Comma-separated host names and CIDR networks that http(s) media URLs may point to; empty allows none.',
+    doc: 'Comma-separated host names and CIDR networks that http(s) media URLs may reach although they are not public (loopback, private, link-local…); public addresses need no entry.',
     default: '',
     parse: parseAllowlist,
   },

@@ -5,7 +5,10 @@
 import { describeValue, invalidArgument, LivenessError } from '../errors.js';
 import type { AnalysisInput, IngestLimits } from '../ingest/index.js';
 import type { RequestSummary } from '../store/index.js';
-import { decodeMediaUrl } from './media-url.js';
+import { decodeMediaUrl, type RemoteMedia } from './media-url.js';
+
+/** Fetches an http(s) media URL within `maxBytes` (see `fetchMedia`). */
+export type MediaFetcher = (remote: RemoteMedia, maxBytes: number) => Promise<ReceivedMedia>;
 
 export const MODEL_NAME_IN_REQUESTS = 'face-liveness';
 const FIELDS = ['model', 'video_url', 'image_url', 'include'] as const;
@@ -19,10 +22,13 @@ export interface InferenceRequest {
 }
 
 /**
+ * Checks the whole body first, then fetches any http(s) URLs in it, one after another, each within
+ * what is left of the media limit (frames share it, as in the core's ingest).
+ *
  * @example
- * parseInferenceRequest({ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA…' }, limits);
+ * await parseInferenceRequest({ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA…' }, limits, fetcher);
  */
-export function parseInferenceRequest(body: unknown, limits: Pick<IngestLimits, 'maxFrames'>): InferenceRequest {
+export async function parseInferenceRequest(body: unknown, limits: Pick<IngestLimits, 'maxFrames' | 'maxBytes'>, fetchMedia: MediaFetcher): Promise<InferenceRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidArgument('a JSON object', 'the request body', body);
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !(FIELDS as readonly string[]).includes(key));
@@ -45,9 +51,21 @@ export function parseInferenceRequest(body: unknown, limits: Pick<IngestLimits, 
     if (value.length > limits.maxFrames) {
       throw new LivenessError('too_many_frames', `Expected at most ${limits.maxFrames} frame URLs for image_url but received ${value.length}`);
     }
-    return toInferenceRequest(field, value.map((url, i) => decodeMediaUrl(url, `image_url[${i}]`)), { frames: true, include });
+    const items = value.map((url, i) => decodeMediaUrl(url, `image_url[${i}]`));
+    return toInferenceRequest(field, await receiveAll(items, limits.maxBytes, fetchMedia), { frames: true, include });
   }
-  return toInferenceRequest(field, [decodeMediaUrl(value, field)], { frames: false, include });
+  return toInferenceRequest(field, await receiveAll([decodeMediaUrl(value, field)], limits.maxBytes, fetchMedia), { frames: false, include });
+}
+
+async function receiveAll(items: ReadonlyArray<ReceivedMedia | RemoteMedia>, maxBytes: number, fetchMedia: MediaFetcher): Promise<ReceivedMedia[]> {
+  const received: ReceivedMedia[] = [];
+  let usedBytes = 0;
+  for (const item of items) {
+    const media = 'bytes' in item ? item : await fetchMedia(item, maxBytes - usedBytes);
+    usedBytes += media.bytes.byteLength;
+    received.push(media);
+  }
+  return received;
 }
 
 /** The contract's `model` field: required, and only one model is served. */
@@ -71,7 +89,7 @@ export function parseInclude(value: unknown): readonly string[] {
 /** One piece of media as it arrived: from a data: URL, or uploaded as a file. */
 export interface ReceivedMedia {
   readonly bytes: Buffer;
-  readonly scheme: 'data' | 'upload';
+  readonly scheme: 'data' | 'upload' | 'http' | 'https';
   /** What the client declared; recorded, never trusted. */
   readonly mediaType: string;
 }

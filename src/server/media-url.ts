@@ -1,25 +1,27 @@
 /**
- * Media given by URL in a request. For now only `data:` URLs with base64 content (RFC 2397) are
- * accepted; http(s) URLs are answered with `url_fetch_unavailable` until fetching is built.
+ * Media given by URL in a request: a `data:` URL with base64 content (RFC 2397), decoded here, or
+ * an http(s) URL, left for `fetchMedia` once the whole body has been checked.
  * The declared media type is recorded but never trusted: the core recognises media by its bytes.
  */
 import { invalidArgument, LivenessError } from '../errors.js';
 import type { ReceivedMedia } from './inference-request.js';
 
+/** An http(s) URL from the request, not fetched yet. */
+export interface RemoteMedia {
+  readonly url: string;
+  readonly field: string;
+}
+
 /**
- * Decodes the media that `url` (the value of the request field `field`) carries. Its `mediaType`
- * is what the URL declared, `text/plain` when it declared nothing (RFC 2397 §2).
+ * Decodes the media that `url` (the value of the request field `field`) carries, or returns the
+ * http(s) URL to fetch. A data: URL's `mediaType` is what it declared, `text/plain` when it
+ * declared nothing (RFC 2397 §2).
  */
-export function decodeMediaUrl(url: unknown, field: string): ReceivedMedia {
+export function decodeMediaUrl(url: unknown, field: string): ReceivedMedia | RemoteMedia {
   if (typeof url !== 'string') throw invalidArgument('a URL string', field, url);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'http' || scheme === 'https') {
-    throw new LivenessError(
-      'url_fetch_unavailable',
-      `Expected a data: URL (data:<type>;base64,<media>) for ${field} but received an ${scheme}: URL; this server does not fetch media URLs yet`,
-    );
-  }
-  if (scheme !== 'data') throw invalidArgument('a data: URL (data:<type>;base64,<media>)', field, url);
+  if (scheme === 'http' || scheme === 'https') return { url, field };
+  if (scheme !== 'data') throw invalidArgument('a data: URL (data:<type>;base64,<media>) or an http(s) URL', field, url);
   const comma = url.indexOf(',');
   const parameters = url.slice('data:'.length, comma === -1 ? url.length : comma).split(';');
   if (comma === -1 || parameters.at(-1)?.trim().toLowerCase() !== 'base64') {

@@ -1,17 +1,21 @@
 /**
  * The HTTP API through `app.inject()`: the contract envelope for real media sent as data: URLs,
  * records read back by id and only by their own key, and a coded 4xx for every kind of bad request.
+ * Media URLs are fetched only from servers this file starts on 127.0.0.1; no name is looked up.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { withOverrides } from '../../src/config.js';
 import { loadDeps, type Deps } from '../../src/deps.js';
 import { buildApp } from '../../src/server/app.js';
 import { readServerConfig } from '../../src/server/config.js';
+import { DEFAULT_FETCH_OPTIONS, type ConnectRequest } from '../../src/server/fetch-media.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { extractFrames } from '../helpers/frames.js';
 import { FRANCK_STILL, franckClip, noFaceClip, noFranck, writeScratch } from '../helpers/media.js';
@@ -46,6 +50,36 @@ after(async () => {
 
 async function dataUrl(path: string, mediaType: string): Promise<string> {
   return `data:${mediaType};base64,${(await readFile(path)).toString('base64')}`;
+}
+
+/** A real HTTP server on 127.0.0.1 for the length of test `t`; resolves to its base URL. */
+async function localServer(t: TestContext, handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * An app that fetches media URLs from 127.0.0.1 only: the connector records every connection, and
+ * the resolver answers every name as unknown, so no test ever asks a real DNS server.
+ */
+function fetchingApp(t: TestContext, urlFetch: { totalTimeoutMs?: number } = {}) {
+  const connected: string[] = [];
+  const connect = (request: ConnectRequest) => {
+    connected.push(request.url.href);
+    return DEFAULT_FETCH_OPTIONS.connect(request);
+  };
+  const resolve = async (hostname: string): Promise<never> => {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+  };
+  const config = readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_URL_ALLOWLIST: '127.0.0.1' });
+  const fetching = buildApp({ config, deps, store, urlFetch: { ...urlFetch, connect, resolve } });
+  t.after(() => fetching.close());
+  return { app: fetching, connected };
 }
 
 function post(body: unknown, key: string | null = keyA) {
@@ -237,7 +271,7 @@ test('bad bodies are 400 with a message naming the field and what was expected',
     [{ model: 'face-liveness', vidoe_url: 'data:,' }, 'invalid_argument', "Expected only the fields model, video_url, image_url, include in the request body but received the field 'vidoe_url'"],
     [{ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', include: 'evidence' }, 'invalid_argument', "Expected an array of the strings 'evidence' for include but received 'evidence' of type string"],
     [{ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', include: ['signals'] }, 'invalid_argument', "Expected an array of the strings 'evidence' for include but received 'signals' of type string at include[0]"],
-    [{ model: 'face-liveness', video_url: 'ftp://example.com/a.mp4' }, 'invalid_argument', "Expected a data: URL (data:<type>;base64,<media>) for video_url but received 'ftp://example.com/a.mp4' of type string"],
+    [{ model: 'face-liveness', video_url: 'ftp://example.com/a.mp4' }, 'invalid_argument', "Expected a data: URL (data:<type>;base64,<media>) or an http(s) URL for video_url but received 'ftp://example.com/a.mp4' of type string"],
     [{ model: 'face-liveness', video_url: 'data:video/mp4,plain' }, 'invalid_argument', "Expected a data: URL with base64 media (data:<type>;base64,<media>) for video_url but received 'data:video/mp4,plain' of type string"],
     [{ model: 'face-liveness', video_url: 'data:video/mp4;base64,AA!A' }, 'invalid_argument', 'Expected base64 media after the comma of the data: URL in video_url but received characters outside the base64 alphabet'],
     [['face-liveness'], 'invalid_argument', 'Expected a JSON object for the request body but received an array of length 1'],
@@ -245,13 +279,55 @@ test('bad bodies are 400 with a message naming the field and what was expected',
   for (const [body, code, message] of cases) assertError(await post(body), 400, code, message);
 });
 
-test('an http(s) URL is refused with url_fetch_unavailable', async () => {
-  assertError(
-    await post({ model: 'face-liveness', video_url: 'https://example.com/selfie.mp4' }),
-    400,
-    'url_fetch_unavailable',
-    'Expected a data: URL (data:<type>;base64,<media>) for video_url but received an https: URL; this server does not fetch media URLs yet',
-  );
+test('an http URL is fetched from an allow-listed local server into the contract envelope; the record keeps its shape', { skip: noFranck }, async (t) => {
+  const still = await readFile(FRANCK_STILL);
+  // The bytes decide: a still sent as octet-stream from a path without an extension is an image.
+  const base = await localServer(t, (_request, response) => response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(still));
+  const fetching = fetchingApp(t);
+  const response = await fetching.app.inject({ method: 'POST', url: '/v1/inferences', headers: { authorization: `Bearer ${keyA}` }, payload: { model: 'face-liveness', image_url: `${base}/selfie` } });
+  assert.equal(response.statusCode, 200, response.body);
+  const envelope = response.json();
+  assert.deepEqual(Object.keys(envelope), ENVELOPE_KEYS);
+  assert.equal(envelope.moderation_type, 'image');
+  assert.equal(envelope.status, 'completed');
+  assert.deepEqual(Object.keys(envelope.result), RESULT_KEYS);
+  assert.deepEqual(store.inferences.find(envelope.inference_id)?.request.sources, [{ scheme: 'http', mediaType: 'application/octet-stream', byteLength: still.byteLength }]);
+  assert.deepEqual(fetching.connected, [`${base}/selfie`]);
+});
+
+test('media URLs to metadata, private and loopback addresses are 403 url_not_allowed, and no socket is opened', async (t) => {
+  const fetching = fetchingApp(t);
+  const cases: Array<[string, string]> = [
+    ['http://169.254.169.254/latest/meta-data/', 'its address 169.254.169.254, which is link-local (cloud metadata lives here)'],
+    ['http://10.0.0.1/selfie.mp4', 'its address 10.0.0.1, which is private'],
+    ['http://[::1]/selfie.mp4', 'its address ::1, which is unspecified, loopback or IPv4-compatible'],
+  ];
+  for (const [url, reason] of cases) {
+    const response = await fetching.app.inject({ method: 'POST', url: '/v1/inferences', headers: { authorization: `Bearer ${keyA}` }, payload: { model: 'face-liveness', video_url: url } });
+    assertError(response, 403, 'url_not_allowed', `Expected a URL this server may fetch for video_url but received '${url}': ${reason}; LIVENESS_URL_ALLOWLIST can allow it`);
+  }
+  const frames = await fetching.app.inject({
+    method: 'POST',
+    url: '/v1/inferences',
+    headers: { authorization: `Bearer ${keyA}` },
+    payload: { model: 'face-liveness', image_url: ['http://127.0.0.2/a.jpg'] },
+  });
+  assertError(frames, 403, 'url_not_allowed', /for image_url\[0\] but received 'http:\/\/127\.0\.0\.2\/a\.jpg': its address 127\.0\.0\.2, which is loopback/);
+  assert.deepEqual(fetching.connected, []);
+});
+
+test('media URLs that fail: unresolvable name 502, HTTP error 502, silence 504, oversize 413', async (t) => {
+  const base = await localServer(t, (request, response) => {
+    if (request.url === '/missing') response.writeHead(404).end();
+    else if (request.url === '/huge') response.writeHead(200, { 'content-length': String(60 * 1000 * 1000) }).flushHeaders();
+    // '/silent': never answers.
+  });
+  const fetching = fetchingApp(t, { totalTimeoutMs: 300 });
+  const send = (url: string) => fetching.app.inject({ method: 'POST', url: '/v1/inferences', headers: { authorization: `Bearer ${keyA}` }, payload: { model: 'face-liveness', video_url: url } });
+  assertError(await send('http://media.invalid/selfie.mp4'), 502, 'url_fetch_failed', 'Expected to fetch http://media.invalid/selfie.mp4 for video_url but its host name could not be resolved');
+  assertError(await send(`${base}/missing`), 502, 'url_fetch_failed', `Expected HTTP status 200 from ${base}/missing for video_url but received 404`);
+  assertError(await send(`${base}/silent`), 504, 'url_fetch_timeout', `Expected ${base}/silent for video_url to answer within 300 ms in all but it did not`);
+  assertError(await send(`${base}/huge`), 413, 'media_too_large', 'Expected at most 50 MB of media for video_url but the server announced 60 MB');
 });
 
 test('bodies that are not JSON: invalid JSON, no body, another content type', async () => {

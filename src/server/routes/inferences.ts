@@ -12,7 +12,7 @@ import { analyzeMedia } from '../../pipeline/index.js';
 import type { InferenceStore } from '../../store/index.js';
 import type { AnalysisQueue } from '../analysis-queue.js';
 import { sendError, toApiError } from '../error-reply.js';
-import { parseInferenceRequest } from '../inference-request.js';
+import { parseInferenceRequest, type MediaFetcher } from '../inference-request.js';
 import type { Readiness } from '../readiness.js';
 import { readUploadRequest } from '../upload-request.js';
 
@@ -22,12 +22,13 @@ export interface InferenceRouteOptions {
   readonly queue: AnalysisQueue;
   readonly analysis: AnalysisConfig;
   readonly bodyLimitBytes: number;
+  readonly fetchMedia: MediaFetcher;
 }
 
-export function registerInferenceRoutes(app: FastifyInstance, { inferences, readiness, queue, analysis, bodyLimitBytes }: InferenceRouteOptions): void {
+export function registerInferenceRoutes(app: FastifyInstance, { inferences, readiness, queue, analysis, bodyLimitBytes, fetchMedia }: InferenceRouteOptions): void {
   app.post('/inferences', async (request, reply) => {
     const createdAt = new Date();
-    const parsed = request.isMultipart() ? await readUploadRequest(request, analysis.ingest) : parseInferenceRequest(request.body, analysis.ingest);
+    const parsed = request.isMultipart() ? await readUploadRequest(request, analysis.ingest) : await parseInferenceRequest(request.body, analysis.ingest, fetchMedia);
     // The base64 text is no longer needed; let it be collected while the analysis waits its turn.
     request.body = undefined;
     const deps = readiness.deps();
