@@ -110,7 +110,10 @@ async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths
   const pixelsByFrame: Uint8Array[] = [];
   let partial: Buffer[] = [];
   let partialBytes = 0;
+  // A listener that throws must fail this decode, not the process (it runs inside a stream event).
+  let listenerError: unknown = null;
   const takeStdout = (chunk: Buffer) => {
+    if (listenerError !== null) return;
     partial.push(chunk);
     partialBytes += chunk.length;
     while (partialBytes >= frameBytes) {
@@ -120,7 +123,12 @@ async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths
       partial = [joined.subarray(frameBytes)];
       partialBytes -= frameBytes;
       pixelsByFrame.push(rgb);
-      onFrame({ index: pixelsByFrame.length - 1, width: outWidth, height: outHeight, rgb });
+      try {
+        onFrame({ index: pixelsByFrame.length - 1, width: outWidth, height: outHeight, rgb });
+      } catch (error) {
+        listenerError = error;
+        return;
+      }
     }
   };
   const run = await runTool(
@@ -143,6 +151,7 @@ async function decodeItem(item: IngestedItem, isVideo: boolean, tools: ToolPaths
       },
     },
   );
+  if (listenerError !== null) throw listenerError;
   if (pixelsByFrame.length === 0) {
     throw new LivenessError('undecodable_media', `Expected at least one decodable frame but the decoder said: ${lastLine(run.stderrTail) || `exit code ${run.exitCode}`}`);
   }

@@ -80,3 +80,15 @@ test('applies EXIF orientation to JPEG stills', async () => {
   const decoded = await decode({ kind: 'media', source: { path } });
   assert.deepEqual([decoded.frames[0]!.width, decoded.frames[0]!.height], [100, 200]);
 });
+
+test('a frame listener that throws fails the decode, not the process', async () => {
+  const path = await clip('listener.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+  await assert.rejects(
+    withTempDir(async (dir) =>
+      decodeFrames(await ingestMedia({ kind: 'media', source: { path } }, DEFAULT_CONFIG.ingest, dir), tools, DEFAULT_CONFIG.decode, () => {
+        throw new Error('detector failed');
+      }),
+    ),
+    /detector failed/,
+  );
+});
