@@ -5,10 +5,10 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
-import type { Deps } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { createAnalysisQueue } from './analysis-queue.js';
+import type { Analyzer } from './analyzer.js';
 import { createAuthenticator } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { sendError, toApiError } from './error-reply.js';
@@ -21,8 +21,8 @@ import { registerInferenceRoutes } from './routes/inferences.js';
 
 export interface AppOptions {
   readonly config: ServerConfig;
-  /** Loaded deps, or their loading: the app answers /healthz at once and /readyz when they are in. */
-  readonly deps: Deps | Promise<Deps>;
+  /** The analyzer, or its loading: the app answers /healthz at once and /readyz when it is in. */
+  readonly analyzer: Analyzer | Promise<Analyzer>;
   readonly store: Store;
   /** The analysis settings; the media size limit also sets the request body limit. */
   readonly analysis?: AnalysisConfig;
@@ -44,14 +44,14 @@ const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz or GET
 
 /**
  * @example
- * const app = buildApp({ config: readServerConfig(), deps: await loadDeps(), store: openStore(dir) });
+ * const app = buildApp({ config: readServerConfig(), analyzer: inProcessAnalyzer(await loadDeps()), store: openStore(dir) });
  * const response = await app.inject({ method: 'GET', url: '/healthz' });
  */
-export function buildApp({ config, deps, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {} }: AppOptions): FastifyInstance {
+export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {} }: AppOptions): FastifyInstance {
   const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
   // With a Content-Length over the limit, Fastify answers 413 before reading the body.
   const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
-  const readiness = trackReadiness(deps, (error) => app.log.error({ err: error }, 'the models failed to load'));
+  const readiness = trackReadiness(analyzer, (error) => app.log.error({ err: error }, 'the models failed to load'));
 
   // JSON (and multipart, below) only: text/plain (on by default) would hand a string to the request parser.
   app.removeContentTypeParser('text/plain');

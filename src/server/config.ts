@@ -82,7 +82,7 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
   },
   concurrency: {
     env: 'LIVENESS_CONCURRENCY',
-    doc: 'Analyses run at once. Face models run on one CPU thread, so more than the core count only adds memory.',
+    doc: 'Analyses run at once, one worker thread each (each loads the models). Face models run on one CPU thread, so more than the core count only adds memory.',
     default: '2',
     parse: (raw) => integerIn(raw, 1, 64),
   },

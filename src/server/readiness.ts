@@ -2,20 +2,20 @@
  * The models load while the server already answers /healthz; /readyz and the analysis routes wait
  * for them. Loading takes about a second (see `loadDeps`), longer on a cold disk.
  */
-import type { Deps } from '../deps.js';
 import { LivenessError } from '../errors.js';
+import type { Analyzer } from './analyzer.js';
 
 export interface Readiness {
-  /** The loaded deps; throws `not_ready` while they load (or if they failed to). */
-  deps(): Deps;
+  /** The loaded analyzer; throws `not_ready` while its models load (or if they failed to). */
+  analyzer(): Analyzer;
   readonly ready: boolean;
 }
 
-export function trackReadiness(deps: Deps | Promise<Deps>, onFailure: (error: unknown) => void): Readiness {
-  let loaded: Deps | null = deps instanceof Promise ? null : deps;
+export function trackReadiness(analyzer: Analyzer | Promise<Analyzer>, onFailure: (error: unknown) => void): Readiness {
+  let loaded: Analyzer | null = analyzer instanceof Promise ? null : analyzer;
   let failure: string | null = null;
-  if (deps instanceof Promise) {
-    deps.then(
+  if (analyzer instanceof Promise) {
+    analyzer.then(
       (value) => {
         loaded = value;
       },
@@ -26,7 +26,7 @@ export function trackReadiness(deps: Deps | Promise<Deps>, onFailure: (error: un
     );
   }
   return {
-    deps() {
+    analyzer() {
       if (loaded) return loaded;
       throw new LivenessError('not_ready', failure ? `Expected the models to load but they failed: ${failure}` : 'Expected the models to be loaded but they are still loading; retry in a few seconds');
     },

@@ -1,34 +1,37 @@
 /**
- * Starts the HTTP API for `liveness serve`: opens the store, starts loading the models, listens at
- * once (so /healthz answers during the load), fails records a previous run left mid-analysis, and
- * keeps the retention sweep going. Closing stops listening, waits for requests in flight, and
- * closes the database.
+ * Starts the HTTP API for `liveness serve`: opens the store, starts the analysis workers (each
+ * loads the models), listens at once (so /healthz answers during the load), fails records a
+ * previous run left mid-analysis, and keeps the retention sweep going. Closing stops listening,
+ * waits for requests in flight, stops the workers and closes the database.
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { loadDeps, type Deps } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import { openStore } from '../store/index.js';
+import type { Analyzer } from './analyzer.js';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { startRetention } from './retention.js';
+import { startWorkerPool } from './worker-pool.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
   /** Where it listens, such as http://127.0.0.1:8080. */
   readonly url: string;
-  /** Settles when the models have loaded, or failed to. */
-  readonly ready: Promise<Deps>;
+  /** Settles when every analysis worker has loaded its models, or one failed to. */
+  readonly ready: Promise<Analyzer>;
   close(): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig, options: { readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningServer> {
   const store = openStore(config.dataDir);
-  const ready = loadDeps(config.calibration ? { fusionPath: config.calibration } : {});
+  // One worker per analysis slot: the analysis queue never runs more than `concurrency` at once.
+  const ready = startWorkerPool({ size: config.concurrency, depsOptions: config.calibration ? { fusionPath: config.calibration } : {} });
   // The app reports a failed load through /readyz and the log; callers learn of it from `ready`.
   ready.catch(() => undefined);
-  const app = buildApp({ config, deps: ready, store, logger: options.logger ?? true });
+  const app = buildApp({ config, analyzer: ready, store, logger: options.logger ?? true });
   app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => ready.then((pool) => pool.close(), () => undefined));
   try {
     const abandoned = store.inferences.failAbandoned(new Date());
     if (abandoned > 0) app.log.warn({ abandoned }, 'inference records left processing by a previous run were marked failed');

@@ -13,6 +13,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { withOverrides } from '../../src/config.js';
 import { loadDeps, type Deps } from '../../src/deps.js';
+import { inProcessAnalyzer, type Analyzer } from '../../src/server/analyzer.js';
 import { buildApp } from '../../src/server/app.js';
 import { readServerConfig } from '../../src/server/config.js';
 import { DEFAULT_FETCH_OPTIONS, type ConnectRequest } from '../../src/server/fetch-media.js';
@@ -39,7 +40,7 @@ before(async () => {
   keyA = created.secret;
   keyAId = created.key.id;
   keyB = store.keys.create({ name: 'b', ratePerMinute: 1000 }).secret;
-  app = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), deps, store });
+  app = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), analyzer: inProcessAnalyzer(deps), store });
 });
 
 after(async () => {
@@ -77,7 +78,7 @@ function fetchingApp(t: TestContext, urlFetch: { totalTimeoutMs?: number } = {})
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
   };
   const config = readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_URL_ALLOWLIST: '127.0.0.1' });
-  const fetching = buildApp({ config, deps, store, urlFetch: { ...urlFetch, connect, resolve } });
+  const fetching = buildApp({ config, analyzer: inProcessAnalyzer(deps), store, urlFetch: { ...urlFetch, connect, resolve } });
   t.after(() => fetching.close());
   return { app: fetching, connected };
 }
@@ -220,7 +221,7 @@ test('bad multipart forms are 400 naming what was expected; an oversize file is 
   assertError(await post({ model: 'face-liveness' }, [['file', 'a', 'video/mp4', bytes], ['file', 'b', 'video/mp4', bytes]]), 400, 'invalid_argument', 'Expected one file in the form but received more');
   assertError(await post({ model: 'face-liveness' }, [['file', 'a.txt', 'text/plain', bytes]]), 415, 'unsupported_media');
 
-  const small = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), deps, store, analysis: withOverrides({ ingest: { maxBytes: 1000 } }) });
+  const small = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), analyzer: inProcessAnalyzer(deps), store, analysis: withOverrides({ ingest: { maxBytes: 1000 } }) });
   try {
     const over = await small.inject({ method: 'POST', url: '/v1/inferences', ...form({ model: 'face-liveness' }, [['file', 'a.mp4', 'video/mp4', Buffer.alloc(2000)]]) });
     assertError(over, 413, 'media_too_large', 'Expected at most 0.0 MB (1,000 bytes) of media but the uploaded file is larger');
@@ -341,7 +342,7 @@ test('bodies that are not JSON: invalid JSON, no body, another content type', as
 });
 
 test('media over the limit is 413: the body before it is read, the decoded media after', async () => {
-  const small = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), deps, store, analysis: withOverrides({ ingest: { maxBytes: 300_000 } }) });
+  const small = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), analyzer: inProcessAnalyzer(deps), store, analysis: withOverrides({ ingest: { maxBytes: 300_000 } }) });
   try {
     const headers = { authorization: `Bearer ${keyA}` };
     const tooBig = await small.inject({ method: 'POST', url: '/v1/inferences', headers, payload: { model: 'face-liveness', video_url: `data:video/mp4;base64,${'A'.repeat(600_000)}` } });
@@ -355,8 +356,8 @@ test('media over the limit is 413: the body before it is read, the decoded media
 });
 
 test('/healthz answers at once; /readyz and the API say not_ready (503, Retry-After) until the models load', async () => {
-  let resolveDeps!: (value: Deps) => void;
-  const loading = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_AUTH: 'off' }), deps: new Promise<Deps>((resolve) => (resolveDeps = resolve)), store });
+  let resolveAnalyzer!: (value: Analyzer) => void;
+  const loading = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_AUTH: 'off' }), analyzer: new Promise<Analyzer>((resolve) => (resolveAnalyzer = resolve)), store });
   try {
     assert.equal((await loading.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     const notReady = await loading.inject({ method: 'GET', url: '/readyz' });
@@ -364,7 +365,7 @@ test('/healthz answers at once; /readyz and the API say not_ready (503, Retry-Af
     assert.equal(notReady.headers['retry-after'], '4');
     const post = await loading.inject({ method: 'POST', url: '/v1/inferences', payload: { model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA' } });
     assertError(post, 503, 'not_ready');
-    resolveDeps(deps);
+    resolveAnalyzer(inProcessAnalyzer(deps));
     await new Promise((resolve) => setImmediate(resolve));
     const ready = await loading.inject({ method: 'GET', url: '/readyz' });
     assert.equal(ready.statusCode, 200);
@@ -375,7 +376,7 @@ test('/healthz answers at once; /readyz and the API say not_ready (503, Retry-Af
 });
 
 test('LIVENESS_AUTH=off accepts callers without a key', async () => {
-  const open = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_AUTH: 'off' }), deps, store });
+  const open = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_AUTH: 'off' }), analyzer: inProcessAnalyzer(deps), store });
   try {
     const response = await open.inject({ method: 'POST', url: '/v1/inferences', payload: { model: 'face-liveness', video_url: 'data:text/plain;base64,aGVsbG8=' } });
     const body = assertError(response, 415, 'unsupported_media');

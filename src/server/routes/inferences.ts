@@ -2,13 +2,13 @@
  * `POST /v1/inferences` analyses the media in the body (JSON with data: URLs, or a multipart
  * upload) and answers with the contract's envelope;
  * `GET /v1/inferences/:id` answers again with what that POST answered. Both are thin: the analysis
- * is `analyzeMedia`, the envelope is `buildEnvelope`, the record is the store's.
+ * is `analyzeMedia` (through the analyzer, in a worker thread when served), the envelope is
+ * `buildEnvelope`, the record is the store's.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AnalysisConfig } from '../../config.js';
 import { buildEnvelope, isoSeconds, MODEL_ID, MODEL_NAME, newInferenceId } from '../../envelope.js';
 import { LivenessError } from '../../errors.js';
-import { analyzeMedia } from '../../pipeline/index.js';
 import type { InferenceStore } from '../../store/index.js';
 import type { AnalysisQueue } from '../analysis-queue.js';
 import { sendError, toApiError } from '../error-reply.js';
@@ -31,7 +31,7 @@ export function registerInferenceRoutes(app: FastifyInstance, { inferences, read
     const parsed = request.isMultipart() ? await readUploadRequest(request, analysis.ingest) : await parseInferenceRequest(request.body, analysis.ingest, fetchMedia);
     // The base64 text is no longer needed; let it be collected while the analysis waits its turn.
     request.body = undefined;
-    const deps = readiness.deps();
+    const analyzer = readiness.analyzer();
     // Refused before a record is written: a busy server should not also fill its database.
     queue.checkRoom();
 
@@ -42,7 +42,7 @@ export function registerInferenceRoutes(app: FastifyInstance, { inferences, read
       let queueMs = 0;
       const result = await queue.run(() => {
         queueMs = Math.round(performance.now() - queuedAt);
-        return analyzeMedia(parsed.input, deps, analysis);
+        return analyzer.analyze(parsed.input, analysis);
       });
       const completedAt = new Date();
       const envelope = buildEnvelope(result, { createdAt, completedAt }, { inferenceId, includeEvidence: parsed.includeEvidence });

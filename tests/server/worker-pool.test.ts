@@ -1,0 +1,74 @@
+/**
+ * Analyses run in worker threads: a real server listening on 127.0.0.1 keeps answering /healthz
+ * within 50 ms while a worker analyses a clip, and errors from a worker keep their code.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readServerConfig } from '../../src/server/config.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { franckClip, noFranck, writeScratch } from '../helpers/media.js';
+
+let dataDir: string;
+let server: RunningServer;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'liveness-pool-'));
+  const config = readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_PORT: '0', LIVENESS_AUTH: 'off', LIVENESS_CONCURRENCY: '1' });
+  server = await startServer(config, { logger: false });
+  await server.ready;
+});
+
+after(async () => {
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function postMedia(path: string, mediaType: string): Promise<Response> {
+  const body = JSON.stringify({ model: 'face-liveness', video_url: `data:${mediaType};base64,${(await readFile(path)).toString('base64')}` });
+  return fetch(`${server.url}/v1/inferences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+}
+
+test('/readyz is ready once every worker has loaded its models', async () => {
+  const response = await fetch(`${server.url}/readyz`);
+  assert.equal(response.status, 200);
+  const body = (await response.json()) as { status: string; models: Record<string, string> };
+  assert.equal(body.status, 'ready');
+  assert.match(body.models.runtime ?? '', /wasm/);
+});
+
+test('/healthz answers within 50 ms while a worker analyses a clip', { skip: noFranck }, async () => {
+  const clip = await franckClip('pool-live-5s.mp4', 5);
+  let done = false;
+  const analysis = postMedia(clip, 'video/mp4').finally(() => {
+    done = true;
+  });
+  const latenciesMs: number[] = [];
+  while (!done) {
+    const startedAt = performance.now();
+    const health = await fetch(`${server.url}/healthz`);
+    await health.arrayBuffer();
+    latenciesMs.push(performance.now() - startedAt);
+    assert.equal(health.status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const response = await analysis;
+  const envelope = (await response.json()) as { status: string; result: { is_real: boolean } };
+  assert.equal(response.status, 200, JSON.stringify(envelope));
+  assert.equal(envelope.result.is_real, true);
+  // The analysis takes seconds; a blocked event loop would show as one long answer.
+  assert.ok(latenciesMs.length >= 10, `only ${latenciesMs.length} health checks ran during the analysis`);
+  const slowestMs = Math.max(...latenciesMs);
+  assert.ok(slowestMs < 50, `the slowest /healthz took ${slowestMs.toFixed(1)} ms`);
+});
+
+test('an error inside a worker keeps its code: a text file is 415 unsupported_media', async () => {
+  const text = await writeScratch('pool-text.txt', 'hello, not a video');
+  const response = await postMedia(text, 'video/mp4');
+  const body = (await response.json()) as { error: { code: string; message: string }; inference_id?: string };
+  assert.equal(response.status, 415, JSON.stringify(body));
+  assert.equal(body.error.code, 'unsupported_media');
+  assert.match(body.inference_id ?? '', /^inf_/);
+});
