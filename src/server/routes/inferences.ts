@@ -2,18 +2,19 @@
  * `POST /v1/inferences` analyses the media in the body (JSON with data: URLs, or a multipart
  * upload) and answers with the contract's envelope;
  * `GET /v1/inferences/:id` answers again with what that POST answered. Both are thin: the analysis
- * is `analyzeMedia` (through the analyzer, in a worker thread when served), the envelope is
- * `buildEnvelope`, the record is the store's.
+ * is `analyzeMedia` (through the analyzer, in a worker thread when served), run and recorded by
+ * `runInference`, which session captures share.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AnalysisConfig } from '../../config.js';
-import { buildEnvelope, isoSeconds, MODEL_ID, MODEL_NAME, newInferenceId } from '../../envelope.js';
+import { isoSeconds, MODEL_ID, MODEL_NAME } from '../../envelope.js';
 import { LivenessError } from '../../errors.js';
 import type { InferenceStore } from '../../store/index.js';
 import type { AnalysisQueue } from '../analysis-queue.js';
-import { sendError, toApiError } from '../error-reply.js';
+import { sendError } from '../error-reply.js';
 import { parseInferenceRequest, type MediaFetcher } from '../inference-request.js';
 import type { Readiness } from '../readiness.js';
+import { runInference } from '../run-inference.js';
 import { readUploadRequest } from '../upload-request.js';
 
 export interface InferenceRouteOptions {
@@ -35,26 +36,8 @@ export function registerInferenceRoutes(app: FastifyInstance, { inferences, read
     // Refused before a record is written: a busy server should not also fill its database.
     queue.checkRoom();
 
-    const inferenceId = newInferenceId();
-    inferences.begin({ inferenceId, keyId: request.apiKey?.id ?? null, request: parsed.summary, createdAt });
-    try {
-      const queuedAt = performance.now();
-      let queueMs = 0;
-      const result = await queue.run(() => {
-        queueMs = Math.round(performance.now() - queuedAt);
-        return analyzer.analyze(parsed.input, analysis);
-      });
-      const completedAt = new Date();
-      const envelope = buildEnvelope(result, { createdAt, completedAt }, { inferenceId, includeEvidence: parsed.includeEvidence });
-      const { evidence: _sent, ...stored } = envelope;
-      inferences.complete({ inferenceId, envelope: stored, evidence: result.evidence, timingsMs: { queue: queueMs, ...result.evidence.timingsMs }, completedAt });
-      return envelope;
-    } catch (error) {
-      const coded = toApiError(error, request, { bodyLimitBytes });
-      if (coded.code === 'internal_error') request.log.error({ err: error, inferenceId }, 'analysis failed unexpectedly');
-      inferences.fail({ inferenceId, error: coded, completedAt: new Date() });
-      return sendError(reply, coded, inferenceId);
-    }
+    const outcome = await runInference({ inferences, queue, analysis, bodyLimitBytes }, analyzer, parsed, { request, keyId: request.apiKey?.id ?? null, createdAt });
+    return outcome.ok ? outcome.envelope : sendError(reply, outcome.error, outcome.inferenceId);
   });
 
   app.get<{ Params: { id: string } }>('/inferences/:id', async (request, reply) => {
