@@ -2,9 +2,12 @@
  * The HTTP API as a Fastify instance, built without listening: `serve` listens, tests inject.
  * Requests read top to bottom: authenticate → rate limit → parse → analyse (queued) → record → reply.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
+import { PROJECT_ROOT } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { createAnalysisQueue } from './analysis-queue.js';
@@ -14,6 +17,7 @@ import type { ServerConfig } from './config.js';
 import { sendError, toApiError } from './error-reply.js';
 import { DEFAULT_FETCH_OPTIONS, fetchMedia, type FetchMediaOptions } from './fetch-media.js';
 import type { MediaFetcher } from './inference-request.js';
+import { registerOpenApi } from './openapi.js';
 import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
 import { trackReadiness } from './readiness.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -40,7 +44,7 @@ export function requestBodyLimit(maxMediaBytes: number): number {
   return Math.ceil(maxMediaBytes / 3) * 4 + BODY_OVERHEAD_BYTES;
 }
 
-const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz or GET /readyz';
+const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz, GET /readyz, GET /openapi.json or GET /docs';
 
 /**
  * @example
@@ -69,7 +73,13 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
     app.log.warn('LIVENESS_AUTH=off: every caller is accepted without an API key and sees every inference. Use this only on a machine nobody else can reach.');
   }
 
-  registerHealthRoutes(app, readiness);
+  const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+  registerOpenApi(app, { version });
+  // The route schemas document the API (openapi.ts). Requests are checked by inference-request.ts,
+  // whose messages say what was expected, and replies are sent as they are, every field kept.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.register(async (root) => registerHealthRoutes(root, readiness));
   const queue = createAnalysisQueue(config);
   const limiter = createRateLimiter();
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...urlFetch, allowlist: config.urlAllowlist };

@@ -15,7 +15,30 @@ import { sendError } from '../error-reply.js';
 import { parseInferenceRequest, type MediaFetcher } from '../inference-request.js';
 import type { Readiness } from '../readiness.js';
 import { runInference } from '../run-inference.js';
+import { ENVELOPE_SCHEMA, errorResponses, INFERENCE_REQUEST_SCHEMA, PROCESSING_SCHEMA } from '../route-schemas.js';
 import { readUploadRequest } from '../upload-request.js';
+
+const SECURITY: ReadonlyArray<Record<string, readonly string[]>> = [{ bearer: [] }, { apiKey: [] }];
+/** What a POST can answer with; a GET replays it, or says not_found. Start-up and CLI codes are left out. */
+const POST_ERRORS = [
+  'invalid_argument', 'empty_input', 'too_many_frames', 'unauthorized', 'url_not_allowed', 'media_too_large', 'unsupported_content_type', 'unsupported_media',
+  'no_video_stream', 'dimensions_too_large', 'undecodable_media', 'decode_timeout', 'rate_limited', 'internal_error', 'url_fetch_failed', 'server_busy', 'not_ready', 'url_fetch_timeout',
+] as const;
+
+const POST_SCHEMA = {
+  summary: 'Analyse a selfie video, frames or a still',
+  description: 'JSON with a data: or http(s) URL, or multipart/form-data with one file field named file. Answers with the envelope, also for an inconclusive analysis.',
+  security: SECURITY,
+  body: INFERENCE_REQUEST_SCHEMA,
+  response: { 200: ENVELOPE_SCHEMA, ...errorResponses(POST_ERRORS) },
+} as const;
+
+const GET_SCHEMA = {
+  summary: 'What the POST with this id answered, again',
+  security: SECURITY,
+  params: { type: 'object', properties: { id: { type: 'string', description: 'The inference_id from the POST.' } }, required: ['id'] },
+  response: { 200: ENVELOPE_SCHEMA, 202: PROCESSING_SCHEMA, ...errorResponses([...POST_ERRORS, 'not_found']) },
+} as const;
 
 export interface InferenceRouteOptions {
   readonly inferences: InferenceStore;
@@ -27,7 +50,7 @@ export interface InferenceRouteOptions {
 }
 
 export function registerInferenceRoutes(app: FastifyInstance, { inferences, readiness, queue, analysis, bodyLimitBytes, fetchMedia }: InferenceRouteOptions): void {
-  app.post('/inferences', async (request, reply) => {
+  app.post('/inferences', { schema: POST_SCHEMA }, async (request, reply) => {
     const createdAt = new Date();
     const parsed = request.isMultipart() ? await readUploadRequest(request, analysis.ingest) : await parseInferenceRequest(request.body, analysis.ingest, fetchMedia);
     // The base64 text is no longer needed; let it be collected while the analysis waits its turn.
@@ -40,7 +63,7 @@ export function registerInferenceRoutes(app: FastifyInstance, { inferences, read
     return outcome.ok ? outcome.envelope : sendError(reply, outcome.error, outcome.inferenceId);
   });
 
-  app.get<{ Params: { id: string } }>('/inferences/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/inferences/:id', { schema: GET_SCHEMA }, async (request, reply) => {
     const { id } = request.params;
     const record = inferences.find(id);
     // Another key's record is reported exactly like a missing one, so ids cannot be probed.
