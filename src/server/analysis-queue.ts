@@ -7,6 +7,8 @@ import { LivenessError } from '../errors.js';
 export interface AnalysisQueue {
   /** Throws `server_busy` when `run` would refuse a new analysis now. */
   checkRoom(): void;
+  /** Analyses running now, and admitted ones waiting for a slot. */
+  depth(): { readonly running: number; readonly waiting: number };
   /** Runs `work` when a slot is free. Throws `server_busy` when the queue is full. */
   run<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -21,6 +23,7 @@ export function createAnalysisQueue({ concurrency, maxQueue }: { readonly concur
   };
   return {
     checkRoom,
+    depth: () => ({ running, waiting: waiting.length }),
     async run(work) {
       checkRoom();
       if (running < concurrency) running++;

@@ -17,6 +17,7 @@ import type { ServerConfig } from './config.js';
 import { sendError, toApiError } from './error-reply.js';
 import { DEFAULT_FETCH_OPTIONS, fetchMedia, type FetchMediaOptions } from './fetch-media.js';
 import type { MediaFetcher } from './inference-request.js';
+import { createMetrics, registerMetricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
 import { trackReadiness } from './readiness.js';
@@ -44,7 +45,7 @@ export function requestBodyLimit(maxMediaBytes: number): number {
   return Math.ceil(maxMediaBytes / 3) * 4 + BODY_OVERHEAD_BYTES;
 }
 
-const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz, GET /readyz, GET /openapi.json or GET /docs';
+const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics';
 
 /**
  * @example
@@ -55,7 +56,10 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
   const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
   // With a Content-Length over the limit, Fastify answers 413 before reading the body.
   const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
-  const readiness = trackReadiness(analyzer, (error) => app.log.error({ err: error }, 'the models failed to load'));
+  const queue = createAnalysisQueue(config);
+  const metrics = createMetrics(queue);
+  const measured = analyzer instanceof Promise ? analyzer.then(metrics.measureAnalyzer) : metrics.measureAnalyzer(analyzer);
+  const readiness = trackReadiness(measured, (error) => app.log.error({ err: error }, 'the models failed to load'));
 
   // JSON (and multipart, below) only: text/plain (on by default) would hand a string to the request parser.
   app.removeContentTypeParser('text/plain');
@@ -79,11 +83,11 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
   // whose messages say what was expected, and replies are sent as they are, every field kept.
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerMetricsRoute(app, metrics);
   app.register(async (root) => registerHealthRoutes(root, readiness));
-  const queue = createAnalysisQueue(config);
   const limiter = createRateLimiter();
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...urlFetch, allowlist: config.urlAllowlist };
-  const fetcher: MediaFetcher = ({ url, field }, maxBytes) => fetchMedia(url, field, { ...fetchOptions, maxBytes });
+  const fetcher: MediaFetcher = metrics.measureFetcher(({ url, field }, maxBytes) => fetchMedia(url, field, { ...fetchOptions, maxBytes }));
   app.register(
     async (v1) => {
       if (config.auth) {
