@@ -12,6 +12,7 @@ import { LivenessError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { createAnalysisQueue } from './analysis-queue.js';
 import type { Analyzer } from './analyzer.js';
+import type { ChallengeChecker } from './challenge-checker.js';
 import { createAuthenticator } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { sendError, toApiError } from './error-reply.js';
@@ -23,6 +24,7 @@ import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
 import { trackReadiness } from './readiness.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInferenceRoutes } from './routes/inferences.js';
+import { registerSessionCaptureRoutes, registerSessionRoutes } from './routes/sessions.js';
 
 export interface AppOptions {
   readonly config: ServerConfig;
@@ -35,6 +37,10 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** How http(s) media URLs are fetched: time limits, and the resolver and connector for tests. */
   readonly urlFetch?: Partial<Omit<FetchMediaOptions, 'allowlist' | 'maxBytes'>>;
+  /** Checks capture sessions' colour challenges; without it, sessions offer challenge 'none' only. */
+  readonly challengeChecker?: ChallengeChecker | Promise<ChallengeChecker>;
+  /** The clock for session expiry (tests move it). */
+  readonly now?: () => Date;
 }
 
 /** Base64 carries 3 bytes in 4 characters; the rest is room for the JSON and 16 data: URL prefixes. */
@@ -52,7 +58,7 @@ const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz, GET /
  * const app = buildApp({ config: readServerConfig(), analyzer: inProcessAnalyzer(await loadDeps()), store: openStore(dir) });
  * const response = await app.inject({ method: 'GET', url: '/healthz' });
  */
-export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {} }: AppOptions): FastifyInstance {
+export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {}, challengeChecker, now = () => new Date() }: AppOptions): FastifyInstance {
   const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
   // With a Content-Length over the limit, Fastify answers 413 before reading the body.
   const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
@@ -88,6 +94,8 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
   const limiter = createRateLimiter();
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...urlFetch, allowlist: config.urlAllowlist };
   const fetcher: MediaFetcher = metrics.measureFetcher(({ url, field }, maxBytes) => fetchMedia(url, field, { ...fetchOptions, maxBytes }));
+  const runner = { inferences: store.inferences, queue, analysis, bodyLimitBytes };
+  const sessionOptions = { sessions: store.sessions, runner, readiness, challengeChecker: challengeChecker ?? null, now };
   app.register(
     async (v1) => {
       if (config.auth) {
@@ -97,6 +105,15 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
       // Limits are set per request, where the media limit is known (src/server/upload-request.ts).
       await v1.register(multipart);
       registerInferenceRoutes(v1, { inferences: store.inferences, readiness, queue, analysis, bodyLimitBytes, fetchMedia: fetcher });
+      registerSessionRoutes(v1, sessionOptions);
+    },
+    { prefix: '/v1' },
+  );
+  // The capture page's calls carry the session token, never the API key: outside the key's hooks.
+  app.register(
+    async (capture) => {
+      await capture.register(multipart);
+      registerSessionCaptureRoutes(capture, sessionOptions);
     },
     { prefix: '/v1' },
   );

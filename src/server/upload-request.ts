@@ -16,7 +16,16 @@ const TEXT_FIELDS = ['model', 'include'] as const;
 /** Room for the form's boundaries, part headers and text fields beside the file. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
 
-export async function readUploadRequest(request: FastifyRequest, limits: Pick<IngestLimits, 'maxBytes'>): Promise<InferenceRequest> {
+/**
+ * Reads the form. `extraFields` names text fields a route accepts beside model and include (a
+ * session capture's `flash_start_ms`); their values come back in `fields`.
+ */
+export async function readUploadRequest(
+  request: FastifyRequest,
+  limits: Pick<IngestLimits, 'maxBytes'>,
+  extraFields: readonly string[] = [],
+): Promise<InferenceRequest & { readonly fields: Readonly<Record<string, string>> }> {
+  const accepted = [...TEXT_FIELDS, ...extraFields];
   // Fastify's bodyLimit does not cover streamed multipart bodies: refuse an announced oversize at once.
   const declaredBytes = Number(request.headers['content-length']);
   if (declaredBytes > limits.maxBytes + FORM_OVERHEAD_BYTES) {
@@ -31,8 +40,8 @@ export async function readUploadRequest(request: FastifyRequest, limits: Pick<In
         if (part.fieldname !== 'file') throw new LivenessError('invalid_argument', `Expected the media in a file field named 'file' but received a file field named '${part.fieldname}'`);
         media = { bytes: await part.toBuffer(), scheme: 'upload', mediaType: part.mimetype };
       } else {
-        if (!(TEXT_FIELDS as readonly string[]).includes(part.fieldname)) {
-          throw new LivenessError('invalid_argument', `Expected only the fields model, include and file in the form but received the field '${part.fieldname}'`);
+        if (!accepted.includes(part.fieldname)) {
+          throw new LivenessError('invalid_argument', `Expected only the fields ${accepted.join(', ')} and file in the form but received the field '${part.fieldname}'`);
         }
         (text[part.fieldname] ??= []).push(String(part.value));
       }
@@ -44,7 +53,13 @@ export async function readUploadRequest(request: FastifyRequest, limits: Pick<In
   checkModel(text.model?.[0]);
   const include = parseInclude(text.include);
   if (!media) throw new LivenessError('invalid_argument', "Expected the media in a file field named 'file' but the form has none");
-  return toInferenceRequest('file', [media], { frames: false, include });
+  const fields: Record<string, string> = {};
+  for (const name of extraFields) {
+    const values = text[name];
+    if (values && values.length > 1) throw invalidArgument(`one ${name} field`, name, values);
+    if (values) fields[name] = values[0]!;
+  }
+  return { ...toInferenceRequest('file', [media], { frames: false, include }), fields };
 }
 
 /** @fastify/multipart's limit errors, in the project's terms. */

@@ -1,5 +1,6 @@
 /**
- * The one door to the database (SQLite through better-sqlite3): API keys and inference records.
+ * The one door to the database (SQLite through better-sqlite3): API keys, inference records and
+ * capture sessions.
  * Nothing else imports better-sqlite3. Calls are synchronous and take well under a millisecond,
  * so they run on the request's own turn of the event loop.
  */
@@ -10,16 +11,19 @@ import { LivenessError } from '../errors.js';
 import { createApiKeyStore, type ApiKeyStore } from './api-keys.js';
 import { createInferenceStore, type InferenceStore } from './inferences.js';
 import { migrate } from './migrations.js';
+import { createSessionStore, type SessionStore } from './sessions.js';
 
 export type { ApiKey, ApiKeyStore } from './api-keys.js';
 export type { InferenceRecord, InferenceStatus, InferenceStore, RequestSummary, StoredEnvelope } from './inferences.js';
 export { hashApiKey } from './secrets.js';
+export { sessionStatus, type SessionChallenge, type SessionRecord, type SessionReturn, type SessionStatus, type SessionStore, type StoredChallengeOutcome } from './sessions.js';
 
 export const DATABASE_FILE = 'liveness.sqlite';
 
 export interface Store {
   readonly keys: ApiKeyStore;
   readonly inferences: InferenceStore;
+  readonly sessions: SessionStore;
   /** Where the database file is. */
   readonly path: string;
   close(): void;
@@ -50,7 +54,7 @@ export function openStore(dataDir: string): Store {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    return { keys: createApiKeyStore(db), inferences: createInferenceStore(db), path, close: () => db.close() };
+    return { keys: createApiKeyStore(db), inferences: createInferenceStore(db), sessions: createSessionStore(db), path, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

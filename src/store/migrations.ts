@@ -43,6 +43,32 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX inferences_by_created_at ON inferences (created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'capture sessions',
+    sql: `
+      -- A browser capture made for an integrator: only the token's SHA-256, the colour sequence
+      -- (secret until revealed), the outcome. No foreign key to inferences: retention deletes those.
+      CREATE TABLE sessions (
+        session_id     TEXT PRIMARY KEY,
+        key_id         TEXT REFERENCES api_keys (id),
+        token_sha256   BLOB NOT NULL UNIQUE,
+        challenge      TEXT NOT NULL CHECK (challenge IN ('none', 'colour')),
+        return_mode    TEXT NOT NULL CHECK (return_mode IN ('verdict', 'evidence')),
+        sequence_json  TEXT,
+        revealed_at    TEXT,
+        used_at        TEXT,
+        inference_id   TEXT,
+        envelope_json  TEXT,
+        challenge_json TEXT,
+        error_code     TEXT,
+        error_message  TEXT,
+        created_at     TEXT NOT NULL,
+        expires_at     TEXT NOT NULL,
+        completed_at   TEXT
+      ) STRICT;
+    `,
+  },
 ]);
 
 /** Brings the database up to the latest schema; returns the version it is now at. */

@@ -44,7 +44,7 @@ after(async () => {
 
 test('/openapi.json is OpenAPI 3.1 with every route, and /v1 routes ask for a key', () => {
   assert.equal(document.openapi, '3.1.0');
-  assert.deepEqual(Object.keys(document.paths).sort(), ['/healthz', '/readyz', '/v1/inferences', '/v1/inferences/{id}']);
+  assert.deepEqual(Object.keys(document.paths).sort(), ['/healthz', '/readyz', '/v1/inferences', '/v1/inferences/{id}', '/v1/sessions', '/v1/sessions/{id}', '/v1/sessions/{id}/capture', '/v1/sessions/{id}/challenge']);
   assert.ok(document.paths['/v1/inferences']!.post!.responses['200']);
   assert.ok(document.paths['/v1/inferences/{id}']!.get!.responses['202']);
   assert.deepEqual(document.paths['/v1/inferences']!.post!.security, [{ bearer: [] }, { apiKey: [] }]);

@@ -1,0 +1,250 @@
+/**
+ * Capture sessions: the integrator's back end asks for one with its API key and hands the token to
+ * a browser, which opens the capture page and uploads a recording with the token alone.
+ *
+ * - `POST /v1/sessions` (API key): a session and its single-use token, shown once.
+ * - `GET /v1/sessions/:id` (API key): its status, result and challenge outcome.
+ * - `POST /v1/sessions/:id/challenge` (token): the colour sequence, revealed once, when capture starts.
+ * - `POST /v1/sessions/:id/capture` (token): the recording; the same inference as `POST
+ *   /v1/inferences` (`runInference`), then for colour sessions `checkColourChallenge`. A failed
+ *   challenge fails the session closed.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CHALLENGE_COLOURS, DEFAULT_CHALLENGE, drawColourSequence, type ChallengeOutcome } from '../../challenge/index.js';
+import { isoSeconds, type Envelope } from '../../envelope.js';
+import { LivenessError } from '../../errors.js';
+import type { AnalysisInput, IngestLimits, MediaSource } from '../../ingest/index.js';
+import { hashApiKey, sessionStatus, type SessionRecord, type SessionStore, type StoredChallengeOutcome } from '../../store/index.js';
+import { inconclusiveResult } from '../../verdict/index.js';
+import type { ChallengeChecker } from '../challenge-checker.js';
+import { sendError, toApiError } from '../error-reply.js';
+import { parseInferenceRequest, type InferenceRequest, type MediaFetcher } from '../inference-request.js';
+import type { Readiness } from '../readiness.js';
+import { runInference, type InferenceRunner } from '../run-inference.js';
+import { authenticateSession, checkSessionOpen } from '../session-auth.js';
+import { parseFlashStartMs, parseSessionRequest } from '../session-request.js';
+import { cryptoRandom, generateSessionToken, newSessionId } from '../session-secrets.js';
+import { errorResponses } from '../route-schemas.js';
+import { readUploadRequest } from '../upload-request.js';
+
+export interface SessionRouteOptions {
+  readonly sessions: SessionStore;
+  readonly runner: InferenceRunner;
+  readonly readiness: Readiness;
+  /** Checks colour challenges; without one, only sessions with challenge 'none' can be made. */
+  readonly challengeChecker: ChallengeChecker | Promise<ChallengeChecker> | null;
+  /** The clock that dates sessions and decides expiry (tests move it). */
+  readonly now: () => Date;
+}
+
+type Params = { Params: { id: string } };
+
+const KEY_SECURITY: ReadonlyArray<Record<string, readonly string[]>> = [{ bearer: [] }, { apiKey: [] }];
+const ID_PARAMS = { type: 'object', properties: { id: { type: 'string', description: 'The session_id from POST /v1/sessions.' } }, required: ['id'] } as const;
+const TOKEN_ERRORS = ['invalid_session_token', 'session_used', 'session_expired', 'invalid_argument', 'internal_error'] as const;
+const SCHEMAS = {
+  create: {
+    summary: 'Make a capture session for a browser',
+    description: 'Body: challenge ("none" | "colour"), return ("verdict" | "evidence"), expires_in_s (60–3600, default 600). Answers 201 with the session id, its single-use token (shown once) and the capture page URL.',
+    security: KEY_SECURITY,
+    response: errorResponses(['invalid_argument', 'unauthorized', 'rate_limited']),
+  },
+  read: {
+    summary: "A session's status, result and challenge outcome",
+    security: KEY_SECURITY,
+    params: ID_PARAMS,
+    response: errorResponses(['unauthorized', 'not_found', 'rate_limited']),
+  },
+  challenge: {
+    summary: 'Reveal the colour sequence to flash, once (Authorization: Session <token>)',
+    security: [],
+    params: ID_PARAMS,
+    response: errorResponses(TOKEN_ERRORS),
+  },
+  capture: {
+    summary: 'Upload the capture (Authorization: Session <token>); the token is spent',
+    description: 'multipart/form-data (model, file, and flash_start_ms for colour sessions) or JSON (model, video_url as a data: URL, flash_start_ms). Answers with the verdict, or the evidence when the session asked for it.',
+    security: [],
+    params: ID_PARAMS,
+    response: errorResponses([...TOKEN_ERRORS, 'media_too_large', 'unsupported_media', 'undecodable_media', 'url_not_allowed', 'server_busy', 'not_ready']),
+  },
+} as const;
+
+/** The routes the integrator's back end calls with its API key. */
+export function registerSessionRoutes(app: FastifyInstance, { sessions, challengeChecker, now }: SessionRouteOptions): void {
+  app.post('/sessions', { schema: SCHEMAS.create }, async (request, reply) => {
+    const asked = parseSessionRequest(request.body);
+    if (asked.challenge === 'colour' && challengeChecker === null) {
+      throw new LivenessError('invalid_argument', "Expected challenge 'none' (this server runs without the colour challenge check) but received 'colour'");
+    }
+    const createdAt = now();
+    const token = generateSessionToken();
+    const session = sessions.create({
+      sessionId: newSessionId(),
+      keyId: request.apiKey?.id ?? null,
+      tokenSha256: hashApiKey(token),
+      challenge: asked.challenge,
+      returnMode: asked.returnMode,
+      sequence: asked.challenge === 'colour' ? drawColourSequence(cryptoRandom) : null,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + asked.expiresInS * 1000),
+    });
+    return reply.code(201).send({
+      session_id: session.sessionId,
+      token,
+      challenge: session.challenge,
+      return: session.returnMode,
+      expires_at: isoSeconds(new Date(session.expiresAt)),
+      capture_url: `/capture?session=${session.sessionId}`,
+    });
+  });
+
+  app.get<Params>('/sessions/:id', { schema: SCHEMAS.read }, async (request) => {
+    const { id } = request.params;
+    const found = sessions.find(id);
+    // Another key's session is reported exactly like a missing one, so ids cannot be probed.
+    if (!found || (request.apiKey !== null && found.session.keyId !== request.apiKey.id)) {
+      throw new LivenessError('not_found', `Expected the id of a session made with this API key but received '${id.slice(0, 60)}'`);
+    }
+    return sessionReport(found.session, now());
+  });
+}
+
+/** The routes the capture page calls with the session token (`Authorization: Session <token>`). */
+export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, runner, readiness, challengeChecker, now }: SessionRouteOptions): void {
+  app.post<Params>('/sessions/:id/challenge', { schema: SCHEMAS.challenge }, async (request) => {
+    const session = authenticateSession(request, sessions, request.params.id);
+    const at = now();
+    checkSessionOpen(session, at);
+    if (session.challenge !== 'colour' || !session.sequence) {
+      throw new LivenessError('invalid_argument', `Expected a session with challenge 'colour' but received one with challenge '${session.challenge}'`);
+    }
+    // Revealed once, when capture starts: a second reveal would let a replay be prepared at leisure.
+    if (!sessions.markRevealed(session.sessionId, at)) {
+      throw new LivenessError('session_used', `Expected a challenge not yet revealed but received a session whose challenge was revealed at ${session.revealedAt ?? 'the same moment'}`);
+    }
+    const { steps, totalMs } = session.sequence;
+    return {
+      session_id: session.sessionId,
+      lead_in_ms: DEFAULT_CHALLENGE.flashStartMs,
+      sequence: {
+        total_ms: totalMs,
+        steps: steps.map((step) => ({ colour: step.colour, rgb: CHALLENGE_COLOURS[step.colour], start_ms: step.startMs, duration_ms: step.durationMs })),
+      },
+    };
+  });
+
+  app.post<Params>('/sessions/:id/capture', { schema: SCHEMAS.capture }, async (request, reply) => {
+    const createdAt = now();
+    const session = authenticateSession(request, sessions, request.params.id);
+    checkSessionOpen(session, createdAt);
+    if (session.challenge === 'colour' && !session.revealedAt) {
+      throw new LivenessError('invalid_argument', `Expected the challenge to be revealed (POST /v1/sessions/${session.sessionId}/challenge) before the capture but it was not`);
+    }
+    const { parsed, flashStartMs } = await readCapture(request, session, runner.analysis.ingest);
+    request.body = undefined;
+    const analyzer = readiness.analyzer();
+    const checker = session.challenge === 'colour' ? await challengeChecker : null;
+    runner.queue.checkRoom();
+    // Spent before the analysis, atomically: two uploads racing with one token cannot both run.
+    if (!sessions.markUsed(session.sessionId, createdAt)) {
+      throw new LivenessError('session_used', 'Expected an unused session token but received one spent on a capture a moment ago');
+    }
+    // The analyzer may move the media's bytes to a worker thread; the challenge check reads its own copy.
+    const challengeInput = checker ? copyInput(parsed.input) : null;
+    const inference = await runInference(runner, analyzer, { ...parsed, includeEvidence: session.returnMode === 'evidence' }, { request, keyId: session.keyId, createdAt });
+    if (!inference.ok) {
+      sessions.fail({ sessionId: session.sessionId, inferenceId: inference.inferenceId, error: inference.error, completedAt: new Date() });
+      return sendError(reply, inference.error, inference.inferenceId);
+    }
+
+    let challengeOutcome: StoredChallengeOutcome | null = null;
+    if (checker && challengeInput && session.sequence && flashStartMs !== null) {
+      try {
+        const checked = await runner.queue.run(() => checker.check(challengeInput, session.sequence!, flashStartMs));
+        challengeOutcome = toStoredOutcome(checked, flashStartMs);
+      } catch (error) {
+        const coded = toApiError(error, request, runner);
+        if (coded.code === 'internal_error') request.log.error({ err: error, sessionId: session.sessionId }, 'the colour challenge check failed unexpectedly');
+        sessions.fail({ sessionId: session.sessionId, inferenceId: inference.inferenceId, error: coded, completedAt: new Date() });
+        return sendError(reply, coded, inference.inferenceId);
+      }
+    }
+    // A failed challenge fails closed, whatever the passive analysis said.
+    const envelope: Envelope = challengeOutcome && !challengeOutcome.passed ? { ...inference.envelope, result: inconclusiveResult() } : inference.envelope;
+    const { evidence: _sent, ...stored } = envelope;
+    sessions.complete({ sessionId: session.sessionId, inferenceId: inference.inferenceId, envelope: stored, challengeOutcome, completedAt: new Date() });
+    const evidence = session.returnMode === 'evidence';
+    return {
+      session_id: session.sessionId,
+      status: 'completed',
+      result: envelope,
+      challenge: challengeOutcome && (evidence ? challengeOutcome : { type: challengeOutcome.type, passed: challengeOutcome.passed }),
+    };
+  });
+}
+
+/** What `GET /v1/sessions/:id` answers. */
+function sessionReport(session: SessionRecord, now: Date) {
+  return {
+    session_id: session.sessionId,
+    status: sessionStatus(session, now),
+    challenge_type: session.challenge,
+    return: session.returnMode,
+    created_at: isoSeconds(new Date(session.createdAt)),
+    expires_at: isoSeconds(new Date(session.expiresAt)),
+    inference_id: session.inferenceId,
+    result: session.envelope,
+    challenge: session.challengeOutcome,
+    ...(session.error ? { error: session.error } : {}),
+  };
+}
+
+const refuseUrls: MediaFetcher = async ({ field }) => {
+  throw new LivenessError('url_not_allowed', `Expected a data: URL for ${field} in a session capture (the page uploads what it recorded) but received an http(s) URL`);
+};
+
+/** The capture: a multipart upload (field `file`) or JSON with a data: URL, as for /v1/inferences, plus `flash_start_ms` for colour sessions. */
+async function readCapture(
+  request: FastifyRequest,
+  session: SessionRecord,
+  limits: IngestLimits,
+): Promise<{ readonly parsed: InferenceRequest; readonly flashStartMs: number | null }> {
+  const colour = session.challenge === 'colour';
+  let parsed: InferenceRequest;
+  let flashStartMs: unknown;
+  if (request.isMultipart()) {
+    const upload = await readUploadRequest(request, limits, colour ? ['flash_start_ms'] : []);
+    parsed = upload;
+    flashStartMs = upload.fields.flash_start_ms;
+  } else {
+    const body = request.body;
+    const { flash_start_ms, ...rest } = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { flash_start_ms: undefined };
+    if (!colour && flash_start_ms !== undefined) {
+      throw new LivenessError('invalid_argument', "Expected no flash_start_ms in the capture of a session with challenge 'none' but received one");
+    }
+    parsed = await parseInferenceRequest(typeof body === 'object' && body !== null && !Array.isArray(body) ? rest : body, limits, refuseUrls);
+    flashStartMs = flash_start_ms;
+  }
+  if (parsed.summary.include.length > 0) {
+    throw new LivenessError('invalid_argument', "Expected no include in a session capture (the session's return decides) but received one");
+  }
+  return { parsed, flashStartMs: colour ? parseFlashStartMs(flashStartMs) : null };
+}
+
+function copyInput(input: AnalysisInput): AnalysisInput {
+  const copy = (source: MediaSource): MediaSource => ('bytes' in source ? { bytes: Buffer.from(source.bytes) } : source);
+  return input.kind === 'media' ? { kind: 'media', source: copy(input.source) } : { kind: 'frames', frames: input.frames.map(copy) };
+}
+
+function toStoredOutcome(outcome: ChallengeOutcome, flashStartMs: number): StoredChallengeOutcome {
+  return {
+    type: 'colour',
+    passed: outcome.passed,
+    flash_start_ms: flashStartMs,
+    correlation: outcome.correlation,
+    lag_ms: outcome.lagMs,
+    aligned_share: outcome.alignedShare,
+    steps: outcome.steps.map(({ colour, frames, alignment }) => ({ colour, frames, alignment })),
+  };
+}
