@@ -223,6 +223,8 @@ function describeNetworkError(error: unknown): string {
     case 'ENETUNREACH':
       return 'the host could not be reached';
     default:
+      // OpenSSL's verification codes (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED…) and Node's ERR_TLS_CERT_*.
+      if (code !== undefined && /CERT|SELF_SIGNED/.test(code)) return `its TLS certificate was not accepted (${code})`;
       return `the request failed (${code ?? message ?? 'unknown error'})`;
   }
 }

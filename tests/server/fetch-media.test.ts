@@ -4,7 +4,13 @@
  * an injected connector proves by never being called. Nothing leaves this machine.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { LivenessError } from '../../src/errors.js';
@@ -205,4 +211,38 @@ test('an announced 60 MB body is refused before any of it is read', async () => 
   const startedAt = performance.now();
   await assertRefused(fetchMedia(`${base}/huge.mp4`, 'video_url', options({ totalTimeoutMs: 5_000 })), 'media_too_large', /^Expected at most 50 MB of media for video_url but the server announced 60 MB$/);
   assert.ok(performance.now() - startedAt < 2_000);
+});
+
+/** A self-signed certificate for media.test, made with the openssl command when there is one. */
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } | null {
+  const folder = mkdtempSync(join(tmpdir(), 'liveness-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=media.test', '-addext', 'subjectAltName=DNS:media.test',
+      '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) };
+  } catch {
+    return null;
+  }
+}
+
+const certificate = selfSignedCertificate();
+
+test('https goes to the checked address with the URL host as TLS server name, and the certificate is checked', { skip: certificate ? false : 'no openssl command to make a certificate' }, async () => {
+  const serverNames: string[] = [];
+  const server = createTlsServer(
+    { ...certificate!, SNICallback: (name, done) => (serverNames.push(name), done(null, createSecureContext(certificate!))) },
+    (_request, response) => response.end('bytes'),
+  );
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+  const allowlist = readServerConfig({ LIVENESS_URL_ALLOWLIST: 'media.test' }).urlAllowlist;
+  // The certificate is self-signed: a client that checks certificates must refuse it.
+  await assertRefused(
+    fetchMedia(`https://media.test:${port}/clip.mp4`, 'video_url', options({ allowlist, resolve })),
+    'url_fetch_failed',
+    /^Expected to fetch https:\/\/media\.test:\d+\/clip\.mp4 for video_url but its TLS certificate was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
+  );
+  assert.deepEqual(serverNames, ['media.test']);
 });

@@ -1,6 +1,7 @@
 /**
  * Analyses run in worker threads: a real server listening on 127.0.0.1 keeps answering /healthz
- * within 50 ms while a worker analyses a clip, and errors from a worker keep their code.
+ * at once (median under 10 ms, 90 % under 50 ms) while a worker analyses a clip, and errors from a
+ * worker keep their code.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -39,7 +40,7 @@ test('/readyz is ready once every worker has loaded its models', async () => {
   assert.match(body.models.runtime ?? '', /wasm/);
 });
 
-test('/healthz answers within 50 ms while a worker analyses a clip', { skip: noFranck }, async () => {
+test('/healthz answers at once (90 % within 50 ms) while a worker analyses a clip', { skip: noFranck }, async () => {
   const clip = await franckClip('pool-live-5s.mp4', 5);
   let done = false;
   const analysis = postMedia(clip, 'video/mp4').finally(() => {
@@ -58,10 +59,14 @@ test('/healthz answers within 50 ms while a worker analyses a clip', { skip: noF
   const envelope = (await response.json()) as { status: string; result: { is_real: boolean } };
   assert.equal(response.status, 200, JSON.stringify(envelope));
   assert.equal(envelope.result.is_real, true);
-  // The analysis takes seconds; a blocked event loop would show as one long answer.
+  // Measured on a 2-core machine (load 6-8): in workers the median is ~1.5 ms and the 90th
+  // percentile ~5 ms; with analyzeMedia on the main thread, ~28 ms and 56-117 ms. The slowest answer
+  // is not asserted: other processes on a busy machine can deschedule this one for 200 ms.
   assert.ok(latenciesMs.length >= 10, `only ${latenciesMs.length} health checks ran during the analysis`);
-  const slowestMs = Math.max(...latenciesMs);
-  assert.ok(slowestMs < 50, `the slowest /healthz took ${slowestMs.toFixed(1)} ms`);
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const summary = `median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, 90th percentile ${sorted[Math.floor(sorted.length * 0.9)]!.toFixed(1)} ms, slowest ${sorted.at(-1)!.toFixed(1)} ms over ${sorted.length} checks`;
+  assert.ok(sorted[sorted.length >> 1]! < 10, summary);
+  assert.ok(sorted[Math.floor(sorted.length * 0.9)]! < 50, summary);
 });
 
 test('an error inside a worker keeps its code: a text file is 415 unsupported_media', async () => {
