@@ -24,6 +24,7 @@ import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
 import { trackReadiness } from './readiness.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInferenceRoutes } from './routes/inferences.js';
+import { registerCapturePage } from './routes/capture-page.js';
 import { registerSessionCaptureRoutes, registerSessionRoutes } from './routes/sessions.js';
 
 export interface AppOptions {
@@ -117,5 +118,6 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
     },
     { prefix: '/v1' },
   );
+  app.register(async (root) => registerCapturePage(root, { sessions: store.sessions, now }));
   return app;
 }

@@ -1,0 +1,174 @@
+/**
+ * The capture page in a real browser: Debian's Chromium, driven by playwright-core, with a fake
+ * camera that plays a y4m made from franck.mp4. It goes from the guide to the verdict and shows
+ * "Live" for the live clip; a denied camera shows its message. Screenshots of each state go to
+ * test-artefacts/capture-page/. Run with `npm run test:browser`; the browser talks to 127.0.0.1 only.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadDeps } from '../../src/deps.js';
+import { inProcessAnalyzer } from '../../src/server/analyzer.js';
+import { buildApp } from '../../src/server/app.js';
+import { inProcessChallengeChecker } from '../../src/server/challenge-checker.js';
+import { readServerConfig } from '../../src/server/config.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { FRANCK, ffmpeg, noFranck, scratch } from '../helpers/media.js';
+
+const CHROMIUM = process.env.LIVENESS_CHROMIUM ?? '/usr/bin/chromium';
+const ARTEFACTS = resolve('test-artefacts', 'capture-page');
+/** The flags the brief names: no GPU, no network of its own, a fake camera and no permission prompt UI. */
+const BASE_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--use-fake-device-for-media-stream'];
+const skip = noFranck || (existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+let dataDir: string;
+let store: Store;
+let app: FastifyInstance;
+let baseUrl: string;
+let key: string;
+let clip: string;
+
+before(async () => {
+  if (skip) return;
+  await mkdir(ARTEFACTS, { recursive: true });
+  const deps = await loadDeps();
+  dataDir = await mkdtemp(join(tmpdir(), 'liveness-browser-'));
+  store = openStore(dataDir);
+  key = store.keys.create({ name: 'browser', ratePerMinute: 1000 }).secret;
+  app = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), analyzer: inProcessAnalyzer(deps), challengeChecker: inProcessChallengeChecker(deps), store });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  // Chromium's fake camera plays a y4m file in a loop: 12 s of the live talking face, 640×480 at 30 fps.
+  clip = join(await scratch(), 'franck-camera.y4m');
+  if (!existsSync(clip)) await ffmpeg(['-ss', '5', '-t', '12', '-i', FRANCK, '-vf', 'scale=640:480,fps=30', '-pix_fmt', 'yuv420p', '-an', clip]);
+});
+
+after(async () => {
+  if (skip) return;
+  await app.close();
+  store.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function createSession(body: object): Promise<{ session_id: string; token: string; capture_url: string }> {
+  const response = await fetch(`${baseUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(response.status, 201);
+  return (await response.json()) as { session_id: string; token: string; capture_url: string };
+}
+
+async function launch(flags: string[]): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...flags] });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
+}
+
+test('the page goes from the guide to the verdict and shows Live for the live clip, with the evidence', { skip, timeout: 180_000 }, async () => {
+  const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 1 });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const session = await createSession({ challenge: 'none', return: 'evidence' });
+    await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+    await page.getByRole('button', { name: 'Start the camera' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar');
+    await shot(page, '1-intro');
+
+    await page.keyboard.press('Enter'); // the start button has the focus: keyboard only
+    const record = page.getByRole('button', { name: 'Record' });
+    await record.waitFor();
+    await page.waitForFunction(() => !(document.getElementById('record') as HTMLButtonElement).disabled);
+    await page.waitForFunction(() => !/Starting/.test(document.getElementById('feedback')!.textContent ?? ''));
+    await page.waitForTimeout(1000);
+    await shot(page, '2-guide');
+
+    await record.click();
+    await page.waitForFunction(() => /Recording in/.test(document.getElementById('feedback')!.textContent ?? ''));
+    await shot(page, '3-countdown');
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.state === 'upload', undefined, { timeout: 30_000 });
+    await shot(page, '4-upload');
+    await page.waitForFunction(() => ['result', 'problem'].includes(document.getElementById('app')!.dataset.state ?? ''), undefined, { timeout: 120_000 });
+    await shot(page, '5-result');
+    const state = await page.evaluate(() => document.getElementById('app')!.dataset.state);
+    assert.equal(state, 'result', await page.locator('#problem').innerText());
+    assert.equal(await page.locator('#verdict').innerText(), 'Live');
+    assert.ok((await page.locator('#evidence-frames li').count()) > 0, 'the evidence frames are shown');
+    assert.ok((await page.locator('#evidence-signals tbody tr').count()) > 0, 'the signal values are shown');
+
+    const report = await (await fetch(`${baseUrl}/v1/sessions/${session.session_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    assert.equal(report.status, 'completed');
+    assert.equal(report.result.result.is_real, true);
+    for (const url of requests) assert.ok(url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:'), url);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a denied camera shows its message and a way to try again', { skip, timeout: 60_000 }, async () => {
+  const browser = await launch(['--deny-permission-prompts']);
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+    const session = await createSession({ challenge: 'none' });
+    await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+    await page.getByRole('button', { name: 'Start the camera' }).click();
+    await page.getByRole('alert').waitFor();
+    await shot(page, '6-camera-denied');
+    assert.equal(await page.locator('#problem-heading').innerText(), 'Camera access was denied');
+    assert.ok(await page.getByRole('button', { name: 'Try again' }).isVisible());
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a colour session warns about flashing first, and offers the check without flashing', { skip, timeout: 60_000 }, async () => {
+  const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const session = await createSession({ challenge: 'colour' });
+    await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+    await page.getByRole('note').waitFor();
+    await shot(page, '7-colour-warning');
+    assert.match(await page.getByRole('note').innerText(), /Flashing colours/);
+    await page.getByRole('button', { name: 'Check without flashing' }).click();
+    await shot(page, '8-colour-passive');
+    assert.equal(await page.locator('#problem-heading').innerText(), 'Check without flashing');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a colour session flashes the revealed sequence while recording; the fake camera does not reflect it, so it fails closed', { skip, timeout: 180_000 }, async () => {
+  const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+    const session = await createSession({ challenge: 'colour', return: 'evidence' });
+    await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+    await page.getByRole('button', { name: 'Start the camera' }).click();
+    const record = page.getByRole('button', { name: 'Record' });
+    await page.waitForFunction(() => !(document.getElementById('record') as HTMLButtonElement).disabled);
+    await record.click();
+    // The flash layer turns from black to the first colour once the recording has begun.
+    await page.waitForFunction(() => !['', 'rgb(0, 0, 0)'].includes(getComputedStyle(document.getElementById('flash')!).backgroundColor), undefined, { timeout: 30_000 });
+    await shot(page, '9-colour-flashing');
+    await page.waitForFunction(() => ['result', 'problem'].includes(document.getElementById('app')!.dataset.state ?? ''), undefined, { timeout: 120_000 });
+    await shot(page, '10-colour-result');
+    assert.equal(await page.evaluate(() => document.getElementById('app')!.dataset.state), 'result', await page.locator('#problem').innerText());
+    assert.equal(await page.locator('#verdict').innerText(), 'Not live');
+    assert.match(await page.locator('#challenge-summary').innerText(), /^Failed: correlation/);
+
+    const report = await (await fetch(`${baseUrl}/v1/sessions/${session.session_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    assert.equal(report.challenge.passed, false);
+    assert.ok(report.challenge.flash_start_ms >= 500 && report.challenge.flash_start_ms < 1500, `flash_start_ms ${report.challenge.flash_start_ms}`);
+    assert.equal(report.result.result.is_real, false);
+  } finally {
+    await browser.close();
+  }
+});

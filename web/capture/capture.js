@@ -1,0 +1,400 @@
+// @ts-check
+/**
+ * The capture page: camera → oval guide with light feedback → countdown → 3 s of WebM (with the
+ * colour sequence flashed around the oval for colour sessions) → upload with progress → verdict.
+ * Talks only to this server, with the session token from the URL fragment (#token=…), which is
+ * never sent in a URL and never stored.
+ */
+
+const MODEL = 'face-liveness';
+/** The analysis samples the first seconds; 3 s gives it enough frames and the user little to hold. */
+const RECORD_MS = 3000;
+/** Room after the last colour for the camera's delay (the server tries up to 400 ms). */
+const AFTER_FLASH_MS = 700;
+/** The guide looks at a small copy of the picture, a few times a second: cheap and enough. */
+const GUIDE_W = 64, GUIDE_H = 48, GUIDE_EVERY_MS = 250;
+/** Mean luma (0–255) under which the face is too dark to analyse, and frame-to-frame change above which it moves. */
+const TOO_DARK = 55, TOO_BRIGHT = 235, MOVING = 14;
+const THUMB_EVERY_MS = 200;
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+const page = {
+  app: $('app'),
+  sections: ['intro', 'capture', 'upload', 'result', 'problem'].map((id) => $(id)),
+  video: /** @type {HTMLVideoElement} */ ($('preview')),
+  flash: $('flash'),
+  feedback: $('feedback'),
+  countdown: $('countdown'),
+  record: /** @type {HTMLButtonElement} */ ($('record')),
+  progress: /** @type {HTMLProgressElement} */ ($('progress')),
+  uploadStatus: $('upload-status'),
+  retry: /** @type {HTMLButtonElement} */ ($('retry')),
+};
+
+/** Shows one section and moves focus to its heading or first control, for keyboard and screen-reader users. */
+function show(/** @type {string} */ id, /** @type {HTMLElement | null} */ focus = null) {
+  for (const section of page.sections) section.hidden = section.id !== id;
+  page.app.dataset.state = id;
+  const target = focus ?? $(id).querySelector('button:not([hidden]):not([disabled])') ?? $(id).querySelector('h2');
+  if (target && !target.matches('button, [tabindex]')) target.setAttribute('tabindex', '-1');
+  /** @type {HTMLElement | null} */ (target)?.focus();
+}
+
+function problem(/** @type {string} */ heading, /** @type {string} */ detail, /** @type {(() => void) | null} */ retry = null) {
+  $('problem-heading').textContent = heading;
+  $('problem-detail').textContent = detail;
+  page.retry.hidden = retry === null;
+  page.retry.onclick = retry;
+  show('problem', retry ? page.retry : $('problem-heading'));
+}
+
+const sessionId = new URLSearchParams(location.search).get('session') ?? '';
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+// The token stays in this page's memory only: drop it from the address bar and history.
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+
+/** @param {string} path @param {RequestInit} [init] */
+async function call(path, init = {}) {
+  const response = await fetch(`/v1/sessions/${encodeURIComponent(sessionId)}${path}`, {
+    ...init,
+    headers: { authorization: `Session ${token}`, ...(init.headers ?? {}) },
+  });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${response.status}`), { code: body?.error?.code, status: response.status });
+  return body;
+}
+
+/** The server's refusals, in words for the person in front of the camera. */
+function explainServerError(/** @type {any} */ error) {
+  switch (error.code) {
+    case 'session_expired': return ['This link has expired', 'Go back to the service that sent you here and start again.'];
+    case 'session_used': return ['This link was already used', 'Each link works once. Go back to the service that sent you here for a new one.'];
+    case 'invalid_session_token': return ['This link is not valid', 'Open the link exactly as the service gave it to you.'];
+    default: return ['The check could not be completed', error.message];
+  }
+}
+
+function supported() {
+  return Boolean(navigator.mediaDevices?.getUserMedia && window.MediaRecorder && pickMimeType());
+}
+
+function pickMimeType() {
+  const types = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm', 'video/mp4'];
+  return window.MediaRecorder ? types.find((type) => MediaRecorder.isTypeSupported(type)) ?? null : null;
+}
+
+/** @returns {Promise<MediaStream | null>} */
+async function openCamera() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } } });
+  } catch (error) {
+    const name = /** @type {DOMException} */ (error).name;
+    if (name === 'NotAllowedError' || name === 'SecurityError') {
+      problem('Camera access was denied', 'Allow this page to use the camera (in your browser\'s address bar or settings), then try again.', () => location.reload());
+    } else if (name === 'NotFoundError' || name === 'OverconstrainedError') {
+      problem('No camera found', 'This check needs a front camera. Connect one or open the link on a phone, then try again.', () => location.reload());
+    } else if (name === 'NotReadableError' || name === 'AbortError') {
+      problem('The camera is busy', 'Another app or tab is using the camera. Close it, then try again.', () => location.reload());
+    } else {
+      problem('The camera could not start', String(/** @type {Error} */ (error).message ?? error), () => location.reload());
+    }
+    return null;
+  }
+}
+
+/**
+ * Light feedback from brightness and frame differences inside the oval (no face model in the page):
+ * too dark, too bright, moving, or nothing in the middle that differs from the edges.
+ */
+function startGuide() {
+  const canvas = document.createElement('canvas');
+  canvas.width = GUIDE_W;
+  canvas.height = GUIDE_H;
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d', { willReadFrequently: true }));
+  /** @type {Float32Array | null} */
+  let previous = null;
+  const timer = setInterval(() => {
+    if (page.video.readyState < 2) return;
+    context.drawImage(page.video, 0, 0, GUIDE_W, GUIDE_H);
+    const { data } = context.getImageData(0, 0, GUIDE_W, GUIDE_H);
+    const luma = new Float32Array(GUIDE_W * GUIDE_H);
+    for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
+    let centre = 0, centreN = 0, edge = 0, edgeN = 0, change = 0;
+    for (let y = 0; y < GUIDE_H; y++) {
+      for (let x = 0; x < GUIDE_W; x++) {
+        const i = y * GUIDE_W + x;
+        const inOval = ((x - GUIDE_W / 2) / (GUIDE_W * 0.31)) ** 2 + ((y - GUIDE_H / 2) / (GUIDE_H * 0.35)) ** 2 <= 1;
+        if (inOval) { centre += luma[i]; centreN++; } else { edge += luma[i]; edgeN++; }
+        if (previous) change += Math.abs(luma[i] - previous[i]);
+      }
+    }
+    centre /= centreN;
+    edge /= edgeN;
+    change /= luma.length;
+    const moving = previous !== null && change > MOVING;
+    previous = luma;
+    let message = 'Good — keep your face inside the oval';
+    if (centre < TOO_DARK) message = 'Too dark — face a light or a window';
+    else if (centre > TOO_BRIGHT) message = 'Too bright — move away from the direct light';
+    else if (moving) message = 'Hold still';
+    else if (Math.abs(centre - edge) < 3) message = 'Centre your face in the oval';
+    const good = message.startsWith('Good');
+    page.app.dataset.guide = good ? 'good' : 'bad';
+    if (page.feedback.textContent !== message) page.feedback.textContent = message;
+  }, GUIDE_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+async function countdown() {
+  for (const n of [3, 2, 1]) {
+    page.countdown.textContent = String(n);
+    page.feedback.textContent = `Recording in ${n}…`;
+    if (!reducedMotion()) {
+      page.countdown.classList.remove('tick');
+      void page.countdown.offsetWidth;
+      page.countdown.classList.add('tick');
+    }
+    await sleep(1000);
+  }
+  page.countdown.textContent = '';
+}
+
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Records the stream; for a colour session, flashes the sequence around the oval from `leadInMs`
+ * after the recorder started and measures when the first colour was actually painted.
+ * @param {MediaStream} stream
+ * @param {{ lead_in_ms: number, sequence: { total_ms: number, steps: Array<{ rgb: number[], start_ms: number, duration_ms: number }> } } | null} challenge
+ */
+async function record(stream, challenge) {
+  const mimeType = /** @type {string} */ (pickMimeType());
+  const recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 2_500_000 });
+  /** @type {Blob[]} */
+  const chunks = [];
+  recorder.ondataavailable = (event) => { if (event.data.size > 0) chunks.push(event.data); };
+  const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
+  const started = new Promise((resolve) => { recorder.onstart = resolve; });
+  const thumbs = startThumbnails();
+  recorder.start();
+  await started;
+  const startedAt = performance.now();
+  thumbs.setStart(startedAt);
+  page.feedback.textContent = 'Recording — hold still';
+  let flashStartMs = null;
+  const lengthMs = challenge ? Math.max(RECORD_MS, challenge.lead_in_ms + challenge.sequence.total_ms + AFTER_FLASH_MS) : RECORD_MS;
+  if (challenge) flashStartMs = await flash(challenge, startedAt);
+  await sleep(Math.max(0, lengthMs - (performance.now() - startedAt)));
+  recorder.stop();
+  await stopped;
+  thumbs.stop();
+  page.flash.style.background = '';
+  return { blob: new Blob(chunks, { type: mimeType.split(';')[0] }), flashStartMs, thumbnails: thumbs.list };
+}
+
+/** Paints each step at its time, frame by frame; returns when the first colour was on screen, from the recording's start. */
+async function flash(/** @type {any} */ challenge, /** @type {number} */ startedAt) {
+  const steps = challenge.sequence.steps;
+  await sleep(Math.max(0, challenge.lead_in_ms - (performance.now() - startedAt)));
+  return new Promise((resolve) => {
+    let firstPaintMs = /** @type {number | null} */ (null);
+    let flashStart = performance.now();
+    const paint = (/** @type {number} */ now) => {
+      if (firstPaintMs === null) { firstPaintMs = now - startedAt; flashStart = now; }
+      const t = now - flashStart;
+      const step = steps.find((/** @type {any} */ s) => t >= s.start_ms && t < s.start_ms + s.duration_ms);
+      if (!step) {
+        page.flash.style.background = '#000';
+        resolve(Math.round(/** @type {number} */ (firstPaintMs)));
+        return;
+      }
+      page.flash.style.background = `rgb(${step.rgb.join(',')})`;
+      requestAnimationFrame(paint);
+    };
+    requestAnimationFrame(paint);
+  });
+}
+
+/** Small snapshots of the preview while recording, to show beside the evidence's frames. */
+function startThumbnails() {
+  /** @type {Array<{ atMs: number, url: string }>} */
+  const list = [];
+  let startedAt = performance.now();
+  const canvas = document.createElement('canvas');
+  canvas.width = 160;
+  canvas.height = 120;
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const timer = setInterval(() => {
+    if (page.video.readyState < 2) return;
+    context.drawImage(page.video, 0, 0, canvas.width, canvas.height);
+    list.push({ atMs: performance.now() - startedAt, url: canvas.toDataURL('image/jpeg', 0.7) });
+  }, THUMB_EVERY_MS);
+  return { list, stop: () => clearInterval(timer), setStart: (/** @type {number} */ at) => { startedAt = at; } };
+}
+
+/** Uploads with progress (fetch has no upload progress); resolves with the server's answer. */
+function upload(/** @type {Blob} */ blob, /** @type {number | null} */ flashStartMs) {
+  const form = new FormData();
+  form.append('model', MODEL);
+  if (flashStartMs !== null) form.append('flash_start_ms', String(flashStartMs));
+  form.append('file', blob, blob.type.includes('mp4') ? 'capture.mp4' : 'capture.webm');
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/capture`);
+    request.setRequestHeader('authorization', `Session ${token}`);
+    request.responseType = 'json';
+    request.upload.onprogress = (event) => {
+      if (!event.lengthComputable) return;
+      const percent = Math.round((event.loaded / event.total) * 100);
+      page.progress.value = percent;
+      page.progress.textContent = `${percent} %`;
+      page.uploadStatus.textContent = percent < 100 ? `Uploading… ${percent} %` : 'Uploaded — checking your recording…';
+    };
+    request.onload = () => {
+      const body = request.response;
+      if (request.status >= 200 && request.status < 300) resolve(body);
+      else reject(Object.assign(new Error(body?.error?.message ?? `HTTP ${request.status}`), { code: body?.error?.code, status: request.status }));
+    };
+    request.onerror = () => reject(Object.assign(new Error('network'), { code: 'network' }));
+    request.send(form);
+  });
+}
+
+/** @param {any} answer @param {Array<{ atMs: number, url: string }>} thumbnails */
+function showResult(answer, thumbnails) {
+  const result = answer.result.result;
+  const verdict = $('verdict');
+  verdict.textContent = result.is_real ? 'Live' : 'Not live';
+  verdict.className = result.is_real ? 'live' : 'not-live';
+  const detail = answer.result.inconclusive
+    ? `We could not check the recording: ${answer.result.inconclusive.message}`
+    : answer.challenge && !answer.challenge.passed
+      ? 'The light on your face did not follow the colours on the screen.'
+      : result.is_real
+        ? 'A live person was in front of the camera.'
+        : `This looks like ${result.attack_type_name.replace('_', ' ')}.`;
+  $('verdict-detail').textContent = detail;
+  const evidence = answer.result.evidence;
+  if (evidence) renderEvidence(evidence, answer.challenge, thumbnails);
+  show('result', $('result'));
+}
+
+/** @param {any} evidence @param {any} challenge @param {Array<{ atMs: number, url: string }>} thumbnails */
+function renderEvidence(evidence, challenge, thumbnails) {
+  $('evidence').hidden = false;
+  const frames = $('evidence-frames');
+  frames.replaceChildren(...evidence.frames.map((/** @type {any} */ frame) => {
+    const item = document.createElement('li');
+    item.className = frame.usable ? 'usable' : 'unusable';
+    const nearest = thumbnails.reduce((best, thumb) => (best === null || Math.abs(thumb.atMs - (frame.timestampMs ?? 0)) < Math.abs(best.atMs - (frame.timestampMs ?? 0)) ? thumb : best), /** @type {any} */ (null));
+    if (nearest) {
+      const image = document.createElement('img');
+      image.src = nearest.url;
+      image.alt = `Frame ${frame.index} at ${frame.timestampMs ?? '?'} ms`;
+      item.append(image);
+    }
+    item.append(`#${frame.index} · ${frame.timestampMs ?? '?'} ms · ${frame.usable ? 'used' : frame.failure ?? 'not used'}`);
+    return item;
+  }));
+  const rows = evidence.signals.map((/** @type {any} */ signal) => {
+    const row = document.createElement('tr');
+    for (const text of [signal.name, format(signal.value), format(signal.contribution)]) {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.append(cell);
+    }
+    return row;
+  });
+  /** @type {HTMLElement} */ ($('evidence-signals').querySelector('tbody')).replaceChildren(...rows);
+  if (challenge?.steps) {
+    $('evidence-challenge').hidden = false;
+    $('challenge-summary').textContent = `${challenge.passed ? 'Passed' : 'Failed'}: correlation ${challenge.correlation}, camera delay ${challenge.lag_ms} ms, ${Math.round(challenge.aligned_share * 100)} % of steps in the colour's direction.`;
+    /** @type {HTMLElement} */ ($('challenge-steps').querySelector('tbody')).replaceChildren(...challenge.steps.map((/** @type {any} */ step, /** @type {number} */ i) => {
+      const row = document.createElement('tr');
+      for (const text of [String(i + 1), step.colour, String(step.frames), format(step.alignment)]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.append(cell);
+      }
+      return row;
+    }));
+  }
+}
+
+const format = (/** @type {unknown} */ value) => (typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : value === null || value === undefined ? '–' : String(value));
+
+async function main() {
+  if (!sessionId || !token) {
+    problem('This link is incomplete', 'Open the link exactly as the service gave it to you: it names a session and carries its token.');
+    return;
+  }
+  if (!supported()) {
+    problem('This browser cannot record video', 'Open the link in a recent Chrome, Edge, Firefox or Safari.');
+    return;
+  }
+  // The server marks the page with what it knows of the session (src/server/routes/capture-page.ts).
+  const { challenge, sessionStatus } = document.documentElement.dataset;
+  if (sessionStatus === 'unknown') return problem('This link is not valid', 'Open the link exactly as the service gave it to you.');
+  if (sessionStatus === 'expired') return problem('This link has expired', 'Go back to the service that sent you here and start again.');
+  if (sessionStatus !== 'pending') return problem('This link was already used', 'Each link works once. Go back to the service that sent you here for a new one.');
+  const colour = challenge === 'colour';
+  $('flash-warning').hidden = !colour;
+  $('passive').hidden = !colour;
+  $('passive').onclick = () => {
+    // The session was made for the colour challenge; only the service can offer another one.
+    window.parent?.postMessage({ type: 'liveness:passive-requested', session: sessionId }, '*');
+    problem('Check without flashing', 'Go back to the service that sent you here and ask for the check without flashing colours.');
+  };
+  show('intro');
+  $('start').onclick = () => void capture(colour);
+}
+
+async function capture(/** @type {boolean} */ colour) {
+  show('capture');
+  const stream = await openCamera();
+  if (!stream) return;
+  page.video.srcObject = stream;
+  await page.video.play().catch(() => undefined);
+  const stopGuide = startGuide();
+  page.record.disabled = false;
+  page.record.focus();
+  page.record.onclick = async () => {
+    page.record.disabled = true;
+    try {
+      await countdown();
+      // Revealed only now, at the start of the capture: the sequence is secret until it is flashed.
+      const challenge = colour ? await call('/challenge', { method: 'POST' }) : null;
+      stopGuide();
+      const recording = await record(stream, challenge);
+      stream.getTracks().forEach((track) => track.stop());
+      await send(recording);
+    } catch (error) {
+      stopGuide();
+      stream.getTracks().forEach((track) => track.stop());
+      const [heading, detail] = explainServerError(error);
+      problem(heading, detail);
+    }
+  };
+}
+
+/** @param {{ blob: Blob, flashStartMs: number | null, thumbnails: Array<{ atMs: number, url: string }> }} recording */
+async function send(recording) {
+  show('upload');
+  page.progress.value = 0;
+  page.uploadStatus.textContent = 'Uploading…';
+  try {
+    showResult(await upload(recording.blob, recording.flashStartMs), recording.thumbnails);
+  } catch (error) {
+    if (/** @type {any} */ (error).code === 'network') {
+      problem('Network error', 'The recording could not be sent. Check your connection, then try again: the recording is kept.', () => void send(recording));
+    } else {
+      const [heading, detail] = explainServerError(error);
+      problem(heading, detail);
+    }
+  }
+}
+
+void main();
