@@ -1,20 +1,23 @@
 /**
- * Deletes inference records older than LIVENESS_RETENTION_DAYS: once at start-up, then hourly.
+ * Deletes inference records and capture sessions older than LIVENESS_RETENTION_DAYS: once at
+ * start-up, then hourly.
  * A failed sweep is logged and tried again at the next one; it never stops the server.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { InferenceStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function startRetention(inferences: InferenceStore, retentionDays: number, log: FastifyBaseLogger): { stop(): void } {
+export function startRetention({ inferences, sessions }: Pick<Store, 'inferences' | 'sessions'>, retentionDays: number, log: FastifyBaseLogger): { stop(): void } {
   if (retentionDays === 0) return { stop() {} };
   const sweep = () => {
     const cutoff = new Date(Date.now() - retentionDays * DAY_MS);
     try {
       const deleted = inferences.deleteCreatedBefore(cutoff);
       if (deleted > 0) log.info({ deleted, cutoff: cutoff.toISOString() }, 'retention: deleted inference records past LIVENESS_RETENTION_DAYS');
+      const deletedSessions = sessions.deleteCreatedBefore(cutoff);
+      if (deletedSessions > 0) log.info({ deleted: deletedSessions, cutoff: cutoff.toISOString() }, 'retention: deleted capture sessions past LIVENESS_RETENTION_DAYS');
     } catch (error) {
       log.error({ err: error }, 'retention: the sweep failed; it runs again within the hour');
     }

@@ -39,7 +39,7 @@ export async function startServer(config: ServerConfig, options: { readonly logg
   try {
     const abandoned = store.inferences.failAbandoned(new Date());
     if (abandoned > 0) app.log.warn({ abandoned }, 'inference records left processing by a previous run were marked failed');
-    const retention = startRetention(store.inferences, config.retentionDays, app.log);
+    const retention = startRetention(store, config.retentionDays, app.log);
     app.addHook('onClose', async () => retention.stop());
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -66,6 +66,8 @@ export interface SessionStore {
     readonly completedAt: Date;
   }): void;
   fail(record: { readonly sessionId: string; readonly inferenceId: string | null; readonly error: { readonly code: ErrorCode; readonly message: string }; readonly completedAt: Date }): void;
+  /** Retention: deletes sessions created before `cutoff`; returns how many. */
+  deleteCreatedBefore(cutoff: Date): number;
 }
 
 interface SessionRow {
@@ -96,6 +98,7 @@ export function createSessionStore(db: Database): SessionStore {
   const use = db.prepare('UPDATE sessions SET used_at = ? WHERE session_id = ? AND used_at IS NULL');
   const markCompleted = db.prepare('UPDATE sessions SET inference_id = ?, envelope_json = ?, challenge_json = ?, completed_at = ? WHERE session_id = ?');
   const markFailed = db.prepare('UPDATE sessions SET inference_id = ?, error_code = ?, error_message = ?, completed_at = ? WHERE session_id = ?');
+  const deleteBefore = db.prepare('DELETE FROM sessions WHERE created_at < ?');
 
   return {
     create({ sessionId, keyId, tokenSha256, challenge, returnMode, sequence, createdAt, expiresAt }) {
@@ -117,6 +120,9 @@ export function createSessionStore(db: Database): SessionStore {
     },
     fail({ sessionId, inferenceId, error, completedAt }) {
       markFailed.run(inferenceId, error.code, error.message, completedAt.toISOString(), sessionId);
+    },
+    deleteCreatedBefore(cutoff) {
+      return deleteBefore.run(cutoff.toISOString()).changes;
     },
   };
 }

@@ -235,6 +235,19 @@ test('colour: revealed once; a capture that reflects the sequence passes, one th
   assert.equal(failedReport.challenge.steps.length, store.sessions.find(failing.session_id)!.session.sequence!.steps.length);
 });
 
+test('retention deletes sessions created before the cutoff, and only those', async () => {
+  const old = await createSession({});
+  clockMs += 3_600_000;
+  try {
+    const recent = await createSession({});
+    assert.ok(store.sessions.deleteCreatedBefore(new Date(clockMs - 60_000)) >= 1);
+    assert.equal(store.sessions.find(old.session_id), null);
+    assert.ok(store.sessions.find(recent.session_id));
+  } finally {
+    clockMs -= 3_600_000;
+  }
+});
+
 test("a session with challenge 'none' has nothing to reveal", async () => {
   const session = await createSession({ challenge: 'none' });
   assertError(await reveal(session), 400, 'invalid_argument', /^Expected a session with challenge 'colour' but received one with challenge 'none'$/);
