@@ -172,3 +172,24 @@ test('a colour session flashes the revealed sequence while recording; the fake c
     await browser.close();
   }
 });
+
+test('the guide says too dark for a dark picture, and asks to centre the face when the oval holds nothing', { skip, timeout: 120_000 }, async () => {
+  const dark = join(await scratch(), 'franck-camera-dark.y4m');
+  if (!existsSync(dark)) await ffmpeg(['-ss', '5', '-t', '3', '-i', FRANCK, '-vf', 'scale=640:480,fps=30,lutyuv=y=val*0.15', '-pix_fmt', 'yuv420p', '-an', dark]);
+  const empty = join(await scratch(), 'grey-camera.y4m');
+  if (!existsSync(empty)) await ffmpeg(['-f', 'lavfi', '-i', 'color=c=gray:size=640x480:rate=30:duration=3', '-pix_fmt', 'yuv420p', empty]);
+  for (const [clipPath, expected, name] of [[dark, /^Too dark/, '11-guide-too-dark'], [empty, /^Centre your face/, '12-guide-centre']] as const) {
+    const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clipPath}`]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+      const session = await createSession({ challenge: 'none' });
+      await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+      await page.getByRole('button', { name: 'Start the camera' }).click();
+      await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('feedback')!.textContent ?? ''), expected.source, { timeout: 20_000 });
+      await shot(page, name);
+      assert.equal(await page.evaluate(() => document.getElementById('app')!.dataset.guide), 'bad');
+    } finally {
+      await browser.close();
+    }
+  }
+});
