@@ -1,8 +1,10 @@
 /**
  * One worker thread of the analysis pool: loads the deps once, says so, then runs `analyzeMedia`
- * for each job it is sent. Results are plain JSON; a `LivenessError` travels as its code and message.
+ * (or a session's `checkColourChallenge`) for each job it is sent. Results are plain JSON; a
+ * `LivenessError` travels as its code and message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { checkColourChallenge, DEFAULT_CHALLENGE } from '../challenge/index.js';
 import { loadDeps, type DepsOptions } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import { analyzeMedia } from '../pipeline/index.js';
@@ -16,9 +18,14 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 loadDeps(workerData as DepsOptions).then(
   (deps) => {
     post({ type: 'ready', versions: deps.versions });
-    port.on('message', async ({ id, input, config }: WorkerJob) => {
+    port.on('message', async (job: WorkerJob) => {
+      const { id } = job;
       try {
-        post({ type: 'result', id, analysis: await analyzeMedia(input, deps, config) });
+        if (job.kind === 'analyze') post({ type: 'result', id, analysis: await analyzeMedia(job.input, deps, job.config) });
+        else {
+          const { samples: _samples, ...outcome } = await checkColourChallenge(job.input, job.sequence, deps, { ...DEFAULT_CHALLENGE, flashStartMs: job.flashStartMs });
+          post({ type: 'challenge', id, outcome });
+        }
       } catch (error) {
         const coded = error instanceof LivenessError;
         post({ type: 'error', id, code: coded ? error.code : null, message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack ?? '' });

@@ -12,8 +12,8 @@ export interface ChallengeChecker {
 }
 
 /**
- * Runs the check on the calling thread (tests; `liveness serve` while the worker pool has no
- * challenge job): about a second of decoding and face landmarks per capture.
+ * Runs the check on the calling thread (tests, tools); `liveness serve` runs it in its worker pool
+ * (worker-pool.ts): about a second of decoding and face landmarks per capture.
  *
  * @example
  * const checker = inProcessChallengeChecker(await loadObservationDeps());
@@ -27,22 +27,3 @@ export function inProcessChallengeChecker(deps: ObservationDeps): ChallengeCheck
   };
 }
 
-/**
- * Loads the models on the first check and keeps them for the next: a server that never sees a
- * colour session never pays for them. A failed load is retried on the next check.
- *
- * @example
- * const checker = lazyChallengeChecker(() => loadObservationDeps());
- */
-export function lazyChallengeChecker(load: () => Promise<ObservationDeps>): ChallengeChecker {
-  let loading: Promise<ChallengeChecker> | null = null;
-  return {
-    async check(input, sequence, flashStartMs) {
-      loading ??= load().then(inProcessChallengeChecker, (error: unknown) => {
-        loading = null;
-        throw error;
-      });
-      return (await loading).check(input, sequence, flashStartMs);
-    },
-  };
-}

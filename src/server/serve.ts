@@ -6,12 +6,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { loadObservationDeps } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import type { Analyzer } from './analyzer.js';
 import { buildApp } from './app.js';
-import { lazyChallengeChecker } from './challenge-checker.js';
 import type { ServerConfig } from './config.js';
 import { startRetention } from './retention.js';
 import { startWorkerPool } from './worker-pool.js';
@@ -31,9 +29,8 @@ export async function startServer(config: ServerConfig, options: { readonly logg
   const ready = startWorkerPool({ size: config.concurrency, depsOptions: config.calibration ? { fusionPath: config.calibration } : {} });
   // The app reports a failed load through /readyz and the log; callers learn of it from `ready`.
   ready.catch(() => undefined);
-  // Colour challenges are checked on this thread, with models loaded at the first colour capture.
-  const challengeChecker = lazyChallengeChecker(loadObservationDeps);
-  const app = buildApp({ config, analyzer: ready, challengeChecker, store, logger: options.logger ?? true });
+  // The workers also check capture sessions' colour challenges, with the models they hold.
+  const app = buildApp({ config, analyzer: ready, challengeChecker: ready, store, logger: options.logger ?? true });
   app.addHook('onClose', async () => store.close());
   app.addHook('onClose', async () => ready.then((pool) => pool.close(), () => undefined));
   try {

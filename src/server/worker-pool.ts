@@ -2,34 +2,36 @@
  * Analyses in worker threads, so that the face models (tfjs on WebAssembly, CPU-bound for
  * seconds) never hold the event loop that answers /healthz and other requests. Each worker loads
  * the deps once; the pool is ready when every worker is. Media bytes are transferred, not copied.
+ * Capture sessions' colour challenges are checked there too, with the same models.
  */
 import { Worker } from 'node:worker_threads';
+import type { ChallengeOutcome, ColourSequence } from '../challenge/index.js';
 import type { AnalysisConfig } from '../config.js';
 import type { DepsOptions } from '../deps.js';
 import { LivenessError, type ErrorCode } from '../errors.js';
 import type { AnalysisInput, MediaSource } from '../ingest/index.js';
 import type { Analysis } from '../pipeline/index.js';
 import type { Analyzer } from './analyzer.js';
+import type { ChallengeChecker } from './challenge-checker.js';
 
-export interface WorkerJob {
-  readonly id: number;
-  readonly input: AnalysisInput;
-  readonly config: AnalysisConfig;
-}
+export type WorkerJob =
+  | { readonly id: number; readonly kind: 'analyze'; readonly input: AnalysisInput; readonly config: AnalysisConfig }
+  | { readonly id: number; readonly kind: 'challenge'; readonly input: AnalysisInput; readonly sequence: ColourSequence; readonly flashStartMs: number };
 
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly versions: Readonly<Record<string, string>> }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly analysis: Analysis }
+  | { readonly type: 'challenge'; readonly id: number; readonly outcome: ChallengeOutcome }
   | { readonly type: 'error'; readonly id: number; readonly code: ErrorCode | null; readonly message: string; readonly stack: string };
 
-export interface WorkerPool extends Analyzer {
+export interface WorkerPool extends Analyzer, ChallengeChecker {
   /** Stops every worker; analyses in flight reject. */
   close(): Promise<void>;
 }
 
 interface PendingJob {
-  resolve(analysis: Analysis): void;
+  resolve(value: Analysis | ChallengeOutcome): void;
   reject(error: unknown): void;
 }
 
@@ -76,6 +78,7 @@ export async function startWorkerPool({ size, depsOptions = {} }: { readonly siz
           const job = slot.job;
           release(slot);
           if (message.type === 'result') job?.resolve(message.analysis);
+          else if (message.type === 'challenge') job?.resolve(message.outcome);
           else job?.reject(toError(message));
         }
       });
@@ -109,6 +112,15 @@ export async function startWorkerPool({ size, depsOptions = {} }: { readonly siz
     throw error;
   }
 
+  const run = async <T extends Analysis | ChallengeOutcome>(job: WorkerJob): Promise<T> => {
+    const slot = await acquire();
+    return new Promise<T>((resolve, reject) => {
+      slot.job = { resolve: resolve as (value: Analysis | ChallengeOutcome) => void, reject };
+      const { message, transfer } = toTransferable(job);
+      slot.worker.postMessage(message, transfer);
+    });
+  };
+
   const acquire = () => {
     const idle = workers.find((slot) => slot.job === null);
     return idle ? Promise.resolve(idle) : new Promise<PoolWorker>((resolve) => waiting.push(resolve));
@@ -117,14 +129,8 @@ export async function startWorkerPool({ size, depsOptions = {} }: { readonly siz
   return {
     versions,
     close,
-    async analyze(input, config) {
-      const slot = await acquire();
-      return new Promise<Analysis>((resolve, reject) => {
-        slot.job = { resolve, reject };
-        const { message, transfer } = toTransferable({ id: nextId++, input, config });
-        slot.worker.postMessage(message, transfer);
-      });
-    },
+    analyze: (input, config) => run<Analysis>({ id: nextId++, kind: 'analyze', input, config }),
+    check: (input, sequence, flashStartMs) => run<ChallengeOutcome>({ id: nextId++, kind: 'challenge', input, sequence, flashStartMs }),
   };
 }
 

@@ -1,0 +1,59 @@
+/**
+ * Capture sessions on a served API: `liveness serve` checks colour challenges in its worker pool,
+ * so a colour capture passes or fails there exactly as in-process. The server listens on 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { ColourSequence } from '../../src/challenge/index.js';
+import { readServerConfig } from '../../src/server/config.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { tintedClip } from '../helpers/challenge.js';
+import { noFranck } from '../helpers/media.js';
+
+let dataDir: string;
+let server: RunningServer;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'liveness-serve-sessions-'));
+  const config = readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_PORT: '0', LIVENESS_AUTH: 'off', LIVENESS_CONCURRENCY: '1' });
+  server = await startServer(config, { logger: false });
+  await server.ready;
+});
+
+after(async () => {
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function call(path: string, init: RequestInit): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${server.url}${path}`, init);
+  return { status: response.status, body: await response.json() };
+}
+
+test('a colour capture that reflects the revealed sequence passes in the worker pool; a plain one fails closed', { skip: noFranck }, async () => {
+  const outcomes: boolean[] = [];
+  for (const reflect of [true, false]) {
+    const created = await call('/v1/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge: 'colour' }) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { session_id: id, token } = created.body as { session_id: string; token: string };
+    const revealed = await call(`/v1/sessions/${id}/challenge`, { method: 'POST', headers: { authorization: `Session ${token}` } });
+    assert.equal(revealed.status, 200, JSON.stringify(revealed.body));
+    const steps = revealed.body.sequence.steps as Array<{ colour: ColourSequence['steps'][number]['colour']; start_ms: number; duration_ms: number }>;
+    const sequence: ColourSequence = { totalMs: revealed.body.sequence.total_ms, steps: steps.map((s) => ({ colour: s.colour, startMs: s.start_ms, durationMs: s.duration_ms })) };
+    const clip = reflect
+      ? await tintedClip(`serve-session-${id}.mp4`, sequence, { flashStartMs: 500, delayMs: 120, strength: 0.04, startS: 5 })
+      : await tintedClip('serve-session-plain.mp4', null, { flashStartMs: 500, delayMs: 0, strength: 0, startS: 25 });
+    const body = JSON.stringify({ model: 'face-liveness', video_url: `data:video/mp4;base64,${(await readFile(clip)).toString('base64')}`, flash_start_ms: 500 });
+    const captured = await call(`/v1/sessions/${id}/capture`, { method: 'POST', headers: { authorization: `Session ${token}`, 'content-type': 'application/json' }, body });
+    assert.equal(captured.status, 200, JSON.stringify(captured.body));
+    outcomes.push(captured.body.challenge.passed);
+    if (!reflect) assert.equal(captured.body.result.result.is_real, false);
+    const report = await call(`/v1/sessions/${id}`, { method: 'GET' });
+    assert.equal(report.body.status, 'completed');
+    assert.equal(report.body.challenge.passed, reflect);
+  }
+  assert.deepEqual(outcomes, [true, false]);
+});
