@@ -52,7 +52,7 @@ export function requestBodyLimit(maxMediaBytes: number): number {
   return Math.ceil(maxMediaBytes / 3) * 4 + BODY_OVERHEAD_BYTES;
 }
 
-const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics';
+const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics';
 
 /**
  * @example

@@ -398,5 +398,5 @@ test('a key over its rate per minute gets 429 with Retry-After', async () => {
 });
 
 test('an unknown route is 404 not_found in the same error shape', async () => {
-  assertError(await app.inject({ method: 'GET', url: '/v2/things' }), 404, 'not_found', 'Expected one of the routes POST /v1/inferences, GET /v1/inferences/:id, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics but received GET /v2/things');
+  assertError(await app.inject({ method: 'GET', url: '/v2/things' }), 404, 'not_found', 'Expected one of the routes POST /v1/inferences, GET /v1/inferences/:id, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics but received GET /v2/things');
 });
