@@ -251,4 +251,11 @@ test('retention deletes sessions created before the cutoff, and only those', asy
 test("a session with challenge 'none' has nothing to reveal", async () => {
   const session = await createSession({ challenge: 'none' });
   assertError(await reveal(session), 400, 'invalid_argument', /^Expected a session with challenge 'colour' but received one with challenge 'none'$/);
+  const capture = (payload: object) =>
+    app.inject({ method: 'POST', url: `/v1/sessions/${session.session_id}/capture`, headers: { authorization: `Session ${session.token}` }, payload });
+  assertError(await capture({ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', flash_start_ms: 500 }), 400, 'invalid_argument', /^Expected no flash_start_ms/);
+  // The page uploads what it recorded; the server fetches nothing for it (no request is made).
+  assertError(await capture({ model: 'face-liveness', video_url: 'https://example.com/clip.mp4' }), 403, 'url_not_allowed', /^Expected a data: URL for video_url in a session capture/);
+  assertError(await capture({ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', include: ['evidence'] }), 400, 'invalid_argument', /^Expected no include/);
+  assert.equal(store.sessions.find(session.session_id)!.session.usedAt, null, 'refused bodies spend nothing');
 });

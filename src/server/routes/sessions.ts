@@ -219,12 +219,14 @@ async function readCapture(
     flashStartMs = upload.fields.flash_start_ms;
   } else {
     const body = request.body;
-    const { flash_start_ms, ...rest } = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { flash_start_ms: undefined };
-    if (!colour && flash_start_ms !== undefined) {
+    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+    // flash_start_ms is ours; the rest is the body of /v1/inferences, checked by the same parser.
+    const { flash_start_ms: flash, ...rest } = isObject ? (body as Record<string, unknown>) : {};
+    if (!colour && flash !== undefined) {
       throw new LivenessError('invalid_argument', "Expected no flash_start_ms in the capture of a session with challenge 'none' but received one");
     }
-    parsed = await parseInferenceRequest(typeof body === 'object' && body !== null && !Array.isArray(body) ? rest : body, limits, refuseUrls);
-    flashStartMs = flash_start_ms;
+    parsed = await parseInferenceRequest(isObject ? rest : body, limits, refuseUrls);
+    flashStartMs = flash;
   }
   if (parsed.summary.include.length > 0) {
     throw new LivenessError('invalid_argument', "Expected no include in a session capture (the session's return decides) but received one");
