@@ -19,7 +19,7 @@ import { buildApp } from '../../src/server/app.js';
 import { inProcessChallengeChecker } from '../../src/server/challenge-checker.js';
 import { readServerConfig } from '../../src/server/config.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { FRANCK, ffmpeg, noFranck, scratch } from '../helpers/media.js';
+import { FRANCK, ffmpeg, loopedStill, noFranck, scratch } from '../helpers/media.js';
 
 const CHROMIUM = process.env.LIVENESS_CHROMIUM ?? '/usr/bin/chromium';
 const ARTEFACTS = resolve('test-artefacts', 'capture-page');
@@ -107,6 +107,31 @@ test('the page goes from the guide to the verdict and shows Live for the live cl
     assert.equal(report.status, 'completed');
     assert.equal(report.result.result.is_real, true);
     for (const url of requests) assert.ok(url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:'), url);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a still photo looped as the camera is an attack', { skip, timeout: 180_000 }, async () => {
+  // The fake camera plays one frame of the face, unmoving, with fresh sensor noise per frame.
+  const still = join(await scratch(), 'franck-looped-camera.y4m');
+  if (!existsSync(still)) await ffmpeg(['-i', await loopedStill(3), '-vf', 'scale=640:480,fps=30', '-t', '5', '-pix_fmt', 'yuv420p', '-an', still]);
+  const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${still}`]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 1 });
+    const session = await createSession({ challenge: 'none', return: 'verdict' });
+    await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+    await page.getByRole('button', { name: 'Start the camera' }).click();
+    const record = page.getByRole('button', { name: 'Record' });
+    await record.waitFor();
+    await page.waitForFunction(() => !(document.getElementById('record') as HTMLButtonElement).disabled);
+    await record.click();
+    await page.waitForFunction(() => ['result', 'problem'].includes(document.getElementById('app')!.dataset.state ?? ''), undefined, { timeout: 120_000 });
+    await shot(page, 'looped-still-result');
+    assert.equal(await page.evaluate(() => document.getElementById('app')!.dataset.state), 'result', await page.locator('#problem').innerText());
+    assert.equal(await page.locator('#verdict').innerText(), 'Not live');
+    const report = await (await fetch(`${baseUrl}/v1/sessions/${session.session_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    assert.equal(report.result.result.is_real, false);
   } finally {
     await browser.close();
   }
