@@ -263,6 +263,15 @@ function upload(/** @type {Blob} */ blob, /** @type {number | null} */ flashStar
   });
 }
 
+/** What the page says for each attack type (the API's attack_type_name). */
+const ATTACK_DESCRIPTIONS = {
+  print: 'This looks like a printed photo.',
+  replay: 'This looks like a photo or video on a screen.',
+  paper_mask: 'This looks like a paper mask or a cut-out.',
+  mask_3d: 'This looks like a mask.',
+  injection: 'This looks like an injected or synthetic video.',
+};
+
 /** @param {any} answer @param {Array<{ atMs: number, url: string }>} thumbnails */
 function showResult(answer, thumbnails) {
   const result = answer.result.result;
@@ -275,7 +284,7 @@ function showResult(answer, thumbnails) {
       ? 'The light on your face did not follow the colours on the screen.'
       : result.is_real
         ? 'A live person was in front of the camera.'
-        : `This looks like ${result.attack_type_name.replace('_', ' ')}.`;
+        : ATTACK_DESCRIPTIONS[result.attack_type_name] ?? 'This does not look like a live person in front of the camera.';
   $('verdict-detail').textContent = detail;
   const evidence = answer.result.evidence;
   if (evidence) renderEvidence(evidence, answer.challenge, thumbnails);
