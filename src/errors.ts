@@ -28,7 +28,6 @@ export const ERROR_TABLE = {
   unauthorized: { httpStatus: 401, exitCode: EXIT.badInput, description: 'The request has no API key, or its key is unknown or revoked.' },
   not_found: { httpStatus: 404, exitCode: EXIT.badInput, description: 'No such route, inference (for this key) or API key.' },
   unsupported_content_type: { httpStatus: 415, exitCode: EXIT.badInput, description: 'The request body is neither application/json nor multipart/form-data.' },
-  url_fetch_unavailable: { httpStatus: 400, exitCode: EXIT.badInput, description: 'An http(s) media URL was given; this server does not fetch URLs yet, send a data: URL.' },
   url_not_allowed: { httpStatus: 403, exitCode: EXIT.badInput, description: 'A media URL is not http(s), points (or redirects) to a private, loopback, link-local or other non-public address not in LIVENESS_URL_ALLOWLIST, or redirects too often.' },
   url_fetch_failed: { httpStatus: 502, exitCode: EXIT.badInput, description: 'A media URL could not be fetched: its host did not resolve, the connection failed, or it answered with an HTTP error.' },
   url_fetch_timeout: { httpStatus: 504, exitCode: EXIT.badInput, description: 'A media URL did not connect or finish sending within the fetch time limits.' },
