@@ -118,6 +118,6 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
     },
     { prefix: '/v1' },
   );
-  app.register(async (root) => registerCapturePage(root, { sessions: store.sessions, now }));
+  app.register(async (root) => registerCapturePage(root, { sessions: store.sessions, now, frameAncestors: config.frameAncestors }));
   return app;
 }

@@ -25,6 +25,8 @@ export interface ServerConfig {
   readonly maxQueue: number;
   /** A fusion model / calibration file from `liveness calibrate`, or null for models/fusion.json. */
   readonly calibration: string | null;
+  /** Origins (scheme://host[:port]) whose pages may embed the capture page with <liveness-capture>. */
+  readonly frameAncestors: readonly string[];
 }
 
 interface Rejection {
@@ -98,7 +100,29 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
     default: '',
     parse: (raw) => (raw === '' ? { value: null } : existsSync(raw) ? { value: resolve(raw) } : { expected: 'an existing calibration file' }),
   },
+  frameAncestors: {
+    env: 'LIVENESS_FRAME_ANCESTORS',
+    doc: 'Comma-separated origins (such as https://app.example.com) whose pages may embed the capture page; empty allows this server only.',
+    default: '',
+    parse: parseOrigins,
+  },
 });
+
+function parseOrigins(raw: string): { value: readonly string[] } | Rejection {
+  const origins: string[] = [];
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(item);
+      origin = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === item.replace(/\/$/, '') ? url.origin : null;
+    } catch {
+      origin = null;
+    }
+    if (!origin) return { expected: 'origins such as https://app.example.com (scheme, host and port only) in each item', received: item };
+    origins.push(origin);
+  }
+  return { value: Object.freeze(origins) };
+}
 
 /**
  * Reads and validates the server settings. An unset or empty variable takes the default.

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,9 @@ let app: FastifyInstance;
 let baseUrl: string;
 let key: string;
 let clip: string;
+let embedServer: Server;
+let embedOrigin: string;
+let embedHtml = '';
 
 before(async () => {
   if (skip) return;
@@ -41,7 +45,11 @@ before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'liveness-browser-'));
   store = openStore(dataDir);
   key = store.keys.create({ name: 'browser', ratePerMinute: 1000 }).secret;
-  app = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), analyzer: inProcessAnalyzer(deps), challengeChecker: inProcessChallengeChecker(deps), store });
+  // An integrator's page on another origin (another port), for the embedded element.
+  embedServer = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(embedHtml));
+  await new Promise<void>((done) => embedServer.listen(0, '127.0.0.1', done));
+  embedOrigin = `http://127.0.0.1:${(embedServer.address() as AddressInfo).port}`;
+  app = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_FRAME_ANCESTORS: embedOrigin }), analyzer: inProcessAnalyzer(deps), challengeChecker: inProcessChallengeChecker(deps), store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // Chromium's fake camera plays a y4m file in a loop: 12 s of the live talking face, 640×480 at 30 fps.
@@ -52,6 +60,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await app.close();
+  await new Promise((done) => embedServer.close(done));
   store.close();
   await rm(dataDir, { recursive: true, force: true });
 });
@@ -132,6 +141,33 @@ test('a still photo looped as the camera is an attack', { skip, timeout: 180_000
     assert.equal(await page.locator('#verdict').innerText(), 'Not live');
     const report = await (await fetch(`${baseUrl}/v1/sessions/${session.session_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
     assert.equal(report.result.result.is_real, false);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the <liveness-capture> element embeds the page in another origin and fires result', { skip, timeout: 180_000 }, async () => {
+  const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+  try {
+    const session = await createSession({ challenge: 'none', return: 'verdict' });
+    embedHtml = `<!doctype html><html lang="en"><head><title>integrator</title></head><body>
+<script type="module" src="${baseUrl}/capture/liveness-capture.js"></script>
+<liveness-capture src="${baseUrl}${session.capture_url}#token=${session.token}"></liveness-capture>
+<script>document.querySelector('liveness-capture').addEventListener('result', (event) => { window.livenessResult = event.detail; });</script>
+</body></html>`;
+    const page = await browser.newPage({ viewport: { width: 500, height: 900 }, deviceScaleFactor: 1 });
+    await page.goto(`${embedOrigin}/`);
+    const frame = page.frameLocator('liveness-capture iframe');
+    await frame.getByRole('button', { name: 'Start the camera' }).click();
+    const record = frame.getByRole('button', { name: 'Record' });
+    await record.waitFor();
+    await page.waitForTimeout(1000);
+    await record.click();
+    await page.waitForFunction(() => (window as unknown as { livenessResult?: unknown }).livenessResult !== undefined, undefined, { timeout: 120_000 });
+    await shot(page, 'embedded-result');
+    const detail = await page.evaluate(() => (window as unknown as { livenessResult: { session: string; result: { is_real: boolean } } }).livenessResult);
+    assert.equal(detail.session, session.session_id);
+    assert.equal(detail.result.is_real, true);
   } finally {
     await browser.close();
   }

@@ -15,6 +15,7 @@ test('defaults: private host, port 8080, ./data, auth on, no URL hosts, 30 days,
     concurrency: 2,
     maxQueue: 16,
     calibration: null,
+    frameAncestors: [],
   });
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.urlAllowlist));
   assert.throws(() => {
@@ -64,6 +65,7 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ LIVENESS_RETENTION_DAYS: '-1' }, "Expected an integer from 0 to 36500 for LIVENESS_RETENTION_DAYS but received '-1' of type string"],
     [{ LIVENESS_MAX_QUEUE: '2.5' }, "Expected an integer from 1 to 10000 for LIVENESS_MAX_QUEUE but received '2.5' of type string"],
     [{ LIVENESS_HOST: 'a b' }, "Expected a host name or IP address for LIVENESS_HOST but received 'a b' of type string"],
+    [{ LIVENESS_FRAME_ANCESTORS: 'https://app.example.com/page' }, "Expected origins such as https://app.example.com (scheme, host and port only) in each item for LIVENESS_FRAME_ANCESTORS but received 'https://app.example.com/page' of type string"],
     [{ LIVENESS_CALIBRATION: '/nonexistent/calibration.json' }, "Expected an existing calibration file for LIVENESS_CALIBRATION but received '/nonexistent/calibration.json' of type string"],
     [
       { LIVENESS_URL_ALLOWLIST: 'example.com,10.0.0.0/33' },

@@ -41,7 +41,16 @@ function show(/** @type {string} */ id, /** @type {HTMLElement | null} */ focus 
   /** @type {HTMLElement | null} */ (target)?.focus();
 }
 
+/**
+ * Tells an embedding page (the `<liveness-capture>` element) what happened. Only the verdict travels
+ * this way, never the token; the integrator's back end reads the authoritative result by session id.
+ */
+function notifyParent(/** @type {string} */ type, /** @type {object} */ detail) {
+  if (window.parent !== window) window.parent.postMessage({ type: `liveness:${type}`, session: sessionId, ...detail }, '*');
+}
+
 function problem(/** @type {string} */ heading, /** @type {string} */ detail, /** @type {(() => void) | null} */ retry = null) {
+  notifyParent('error', { heading, detail, retryable: retry !== null });
   $('problem-heading').textContent = heading;
   $('problem-detail').textContent = detail;
   page.retry.hidden = retry === null;
@@ -275,6 +284,7 @@ const ATTACK_DESCRIPTIONS = {
 /** @param {any} answer @param {Array<{ atMs: number, url: string }>} thumbnails */
 function showResult(answer, thumbnails) {
   const result = answer.result.result;
+  notifyParent('result', { result, inconclusive: answer.result.inconclusive ?? null, challenge: answer.challenge ?? null });
   const verdict = $('verdict');
   verdict.textContent = result.is_real ? 'Live' : 'Not live';
   verdict.className = result.is_real ? 'live' : 'not-live';
@@ -354,7 +364,7 @@ async function main() {
   $('passive').hidden = !colour;
   $('passive').onclick = () => {
     // The session was made for the colour challenge; only the service can offer another one.
-    window.parent?.postMessage({ type: 'liveness:passive-requested', session: sessionId }, '*');
+    notifyParent('passive-requested', {});
     problem('Check without flashing', 'Go back to the service that sent you here and ask for the check without flashing colours.');
   };
   show('intro');
