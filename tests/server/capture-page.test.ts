@@ -74,3 +74,23 @@ test('only the page\'s own files are served', async () => {
   assert.equal(response.statusCode, 404);
   assert.equal(response.json().error.code, 'not_found');
 });
+
+test('the embeddable element is served to other origins, and only listed origins may frame the page', async () => {
+  const element = await app.inject({ method: 'GET', url: '/capture/liveness-capture.js' });
+  assert.equal(element.statusCode, 200);
+  assert.equal(element.headers['access-control-allow-origin'], '*');
+  assert.match(element.body, /customElements\.define\('liveness-capture'/);
+  const embedding = buildApp({
+    config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_FRAME_ANCESTORS: 'https://app.example.com, http://127.0.0.1:8081' }),
+    analyzer: new Promise<Analyzer>(() => undefined),
+    store,
+  });
+  try {
+    const page = await embedding.inject({ method: 'GET', url: '/capture?session=ses_unknown' });
+    assert.match(page.headers['content-security-policy'] as string, /frame-ancestors 'self' https:\/\/app\.example\.com http:\/\/127\.0\.0\.1:8081(;|$)/);
+  } finally {
+    await embedding.close();
+  }
+  const page = await app.inject({ method: 'GET', url: '/capture?session=ses_unknown' });
+  assert.match(page.headers['content-security-policy'] as string, /frame-ancestors 'self'(;|$)/);
+});
