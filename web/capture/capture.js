@@ -15,6 +15,12 @@ const AFTER_FLASH_MS = 700;
 const GUIDE_W = 64, GUIDE_H = 48, GUIDE_EVERY_MS = 250;
 /** Mean luma (0–255) under which the face is too dark to analyse, and frame-to-frame change above which it moves. */
 const TOO_DARK = 55, TOO_BRIGHT = 235, MOVING = 14;
+/**
+ * Share of skin-coloured pixels (YCbCr rule of Chai & Ngan, 1999: 77 ≤ Cb ≤ 127, 133 ≤ Cr ≤ 173)
+ * inside the oval under which the face is too small, and outside it over which it is too large.
+ * A light check: it guides the user, the server decides.
+ */
+const SKIN_IN_OVAL_MIN = 0.25, SKIN_OUTSIDE_MAX = 0.3;
 const THUMB_EVERY_MS = 200;
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -96,7 +102,7 @@ function pickMimeType() {
 /** @returns {Promise<MediaStream | null>} */
 async function openCamera() {
   try {
-    return await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } } });
+    return await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 720 } } });
   } catch (error) {
     const name = /** @type {DOMException} */ (error).name;
     if (name === 'NotAllowedError' || name === 'SecurityError') {
@@ -129,17 +135,23 @@ function startGuide() {
     const { data } = context.getImageData(0, 0, GUIDE_W, GUIDE_H);
     const luma = new Float32Array(GUIDE_W * GUIDE_H);
     for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
-    let centre = 0, centreN = 0, edge = 0, edgeN = 0, change = 0;
+    let centre = 0, centreN = 0, edge = 0, edgeN = 0, change = 0, skinIn = 0, skinOut = 0;
     for (let y = 0; y < GUIDE_H; y++) {
       for (let x = 0; x < GUIDE_W; x++) {
         const i = y * GUIDE_W + x;
         const inOval = ((x - GUIDE_W / 2) / (GUIDE_W * 0.31)) ** 2 + ((y - GUIDE_H / 2) / (GUIDE_H * 0.35)) ** 2 <= 1;
-        if (inOval) { centre += luma[i]; centreN++; } else { edge += luma[i]; edgeN++; }
+        const r = data[i * 4], g = data[i * 4 + 1], b = data[i * 4 + 2];
+        const cb = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
+        const cr = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+        const skin = cb >= 77 && cb <= 127 && cr >= 133 && cr <= 173 ? 1 : 0;
+        if (inOval) { centre += luma[i]; centreN++; skinIn += skin; } else { edge += luma[i]; edgeN++; skinOut += skin; }
         if (previous) change += Math.abs(luma[i] - previous[i]);
       }
     }
     centre /= centreN;
     edge /= edgeN;
+    skinIn /= centreN;
+    skinOut /= edgeN;
     change /= luma.length;
     const moving = previous !== null && change > MOVING;
     previous = luma;
@@ -147,7 +159,9 @@ function startGuide() {
     if (centre < TOO_DARK) message = 'Too dark — face a light or a window';
     else if (centre > TOO_BRIGHT) message = 'Too bright — move away from the direct light';
     else if (moving) message = 'Hold still';
-    else if (Math.abs(centre - edge) < 3) message = 'Centre your face in the oval';
+    else if (Math.abs(centre - edge) < 3 || skinIn < SKIN_IN_OVAL_MIN / 3) message = 'Centre your face in the oval';
+    else if (skinOut > SKIN_OUTSIDE_MAX) message = 'Move back a little';
+    else if (skinIn < SKIN_IN_OVAL_MIN) message = 'Move closer';
     const good = message.startsWith('Good');
     page.app.dataset.guide = good ? 'good' : 'bad';
     if (page.feedback.textContent !== message) page.feedback.textContent = message;
@@ -310,10 +324,24 @@ function renderEvidence(evidence, challenge, thumbnails) {
     item.className = frame.usable ? 'usable' : 'unusable';
     const nearest = thumbnails.reduce((best, thumb) => (best === null || Math.abs(thumb.atMs - (frame.timestampMs ?? 0)) < Math.abs(best.atMs - (frame.timestampMs ?? 0)) ? thumb : best), /** @type {any} */ (null));
     if (nearest) {
+      const figure = document.createElement('div');
+      figure.className = 'frame';
       const image = document.createElement('img');
       image.src = nearest.url;
       image.alt = `Frame ${frame.index} at ${frame.timestampMs ?? '?'} ms`;
-      item.append(image);
+      figure.append(image);
+      if (frame.face && frame.width && frame.height) {
+        // The face box the server found, in the analysed frame's pixels, as shares of the picture.
+        const [x, y, w, h] = frame.face.box;
+        const box = document.createElement('span');
+        box.className = 'face-box';
+        box.style.left = `${(100 * x) / frame.width}%`;
+        box.style.top = `${(100 * y) / frame.height}%`;
+        box.style.width = `${(100 * w) / frame.width}%`;
+        box.style.height = `${(100 * h) / frame.height}%`;
+        figure.append(box);
+      }
+      item.append(figure);
     }
     item.append(`#${frame.index} · ${frame.timestampMs ?? '?'} ms · ${frame.usable ? 'used' : frame.failure ?? 'not used'}`);
     return item;
