@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { BIN, runCli } from '../helpers/cli.js';
 
-const BIN = resolve('bin/liveness.js');
 let dataDir: string;
 
 before(async () => {
@@ -16,16 +16,7 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVENESS_DATA_DIR: dataDir, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { LIVENESS_DATA_DIR: dataDir, ...env });
 
 test('keys create prints the key once, on its last line; list shows ids, never keys; revoke marks it', async () => {
   const created = await run(['keys', 'create', '--name', 'ci bot', '--rate', '30/min']);

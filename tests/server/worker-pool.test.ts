@@ -4,27 +4,21 @@
  * worker keep their code.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { readServerConfig } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import type { RunningServer } from '../../src/server/serve.js';
+import { startLocalServer } from '../helpers/server.js';
 import { franckClip, noFranck, writeScratch } from '../helpers/media.js';
 
-let dataDir: string;
 let server: RunningServer;
+let stop: () => Promise<void>;
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'liveness-pool-'));
-  const config = readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_PORT: '0', LIVENESS_AUTH: 'off', LIVENESS_CONCURRENCY: '1' });
-  server = await startServer(config, { logger: false });
-  await server.ready;
+  ({ server, stop } = await startLocalServer('liveness-pool-'));
 });
 
 after(async () => {
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await stop();
 });
 
 async function postMedia(path: string, mediaType: string): Promise<Response> {
