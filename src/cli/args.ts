@@ -92,7 +92,8 @@ Usage:
                                               refit the calibration and threshold on your data
                                               (cross-validated by subject); use the file with
                                               --calibration or LIVENESS_CALIBRATION
-  liveness synth <live media>... --out DIR [--species print,replay,looped,moved] [--seed N]
+  liveness synth <live media>... --out DIR [--species print,replay,video_replay,mask,looped,moved]
+                [--seed N]
                                               attack clips made from bona fide media, with a
                                               manifest for eval
   liveness serve                              the HTTP API (POST /v1/inferences); settings from

@@ -2,27 +2,34 @@
  * `liveness synth`: attack media made from bona fide clips or photos, seeded and reproducible, with
  * a manifest that `liveness eval` reads. Species:
  * - `print`: the face printed (halftone, paper range, texture) and moved by hand as a flat sheet;
- * - `replay`: the face shown on a phone, tablet or monitor (sub-pixel grid → moiré, screen gamma,
- *   glare, bezel) and moved by hand;
+ * - `replay`: a photo of the face shown on a phone, tablet or monitor (sub-pixel grid → moiré, screen
+ *   gamma, glare, bezel) and moved by hand;
+ * - `video_replay`: the clip itself played on such a screen (the face blinks and talks) and moved by hand;
+ * - `mask`: a printed paper mask with eye holes worn by the person of the clip (paper-mask.ts);
  * - `looped`: a still looped unmoving; `moved`: a plain still moved by hand.
  * Encoded with H.264 at a phone-like bitrate. Not modelled: a bend that changes while the sheet moves
  * (the bend is drawn into the picture, which then moves as one plane), cut-outs, fingers holding the
- * sheet or phone, paper masks, replays of *video* (the screen shows a still), screen flicker and
- * refresh banding, reflections of the room, and camera auto-exposure reacting to the screen.
+ * sheet or phone, screen flicker and refresh banding, reflections of the room, and camera
+ * auto-exposure reacting to the screen.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../config.js';
-import { decodeFrames, type ToolPaths } from '../decode/index.js';
+import { decodeFrames, type Frame, type ToolPaths } from '../decode/index.js';
+import { loadObservationDeps } from '../deps.js';
+import { findFaces, landmarkFaces, type FaceModels, type Point3 } from '../faces/index.js';
+import type { RgbImage } from '../imaging/index.js';
 import { LivenessError, invalidArgument } from '../errors.js';
 import { ingestMedia } from '../ingest/index.js';
 import { encodePng } from '../plot/png.js';
 import { withTempDir } from '../util/temp.js';
 import { renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
-import { extractStill, makeHandMovedStill, makeLoopedStill, seededRandom } from './still-attacks.js';
+import { wearPaperMask } from './paper-mask.js';
+import { encodeFrames, extractStill, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, seededRandom, type RawFrames } from './still-attacks.js';
 
-export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved'] as const;
+/** In this order for good: each species' seed is derived from its position. */
+export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask'] as const;
 export type SynthSpecies = (typeof SYNTH_SPECIES)[number];
 
 export interface SynthOptions {
@@ -34,7 +41,7 @@ export interface SynthOptions {
 
 export interface SynthItem {
   readonly path: string;
-  readonly label: 'print' | 'replay';
+  readonly label: 'print' | 'replay' | 'mask';
   readonly species: string;
   readonly subject: string;
   readonly source: string;
@@ -42,6 +49,12 @@ export interface SynthItem {
 
 /** The still is rendered at most this large (longer side) before the print or screen is simulated. */
 const MAX_STILL_PX = 480;
+/** A clip played on a screen is rendered this large (three sub-pixel columns each, so 960 px wide). */
+const MAX_SCREEN_CLIP_PX = 320;
+/** A clip a mask is worn in keeps the camera's view at this size. */
+const MAX_MASK_CLIP_PX = 640;
+/** Clips made frame by frame: this many frames a second over this many seconds. */
+const CLIP = { fps: 15, durationS: 5 };
 const DEVICES: readonly ScreenDevice[] = ['phone', 'tablet', 'monitor'];
 
 export function parseSpecies(text: string): SynthSpecies[] {
@@ -55,6 +68,8 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
   for (const source of sources) if (!existsSync(source)) throw new LivenessError('file_not_found', `Expected a bona fide clip or photo but ${source} does not exist`);
   mkdirSync(options.outDir, { recursive: true });
   const items: SynthItem[] = [];
+  let faceModels: Promise<FaceModels> | null = null;
+  const models = () => (faceModels ??= loadObservationDeps().then((deps) => deps.faceModels));
   const stems = sources.map((source) => basename(source, extname(source)));
   for (const [n, source] of sources.entries()) {
     // The subject is the file's stem, or folder-stem where two sources share a stem.
@@ -64,8 +79,7 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
       const seed = options.seed * 1000 + n * 10 + SYNTH_SPECIES.indexOf(species);
       const random = seededRandom(seed);
       const device = DEVICES[Math.floor(random() * DEVICES.length)]!;
-      const label = species === 'replay' ? 'replay' : 'print';
-      const name = species === 'replay' ? `${device}_replay` : species === 'print' ? 'print_photo' : `${species}_still`;
+      const { label, name } = naming(species, device);
       const folder = join(options.outDir, label, name);
       mkdirSync(folder, { recursive: true });
       const output = join(folder, `${subject}-seed${options.seed}.mp4`);
@@ -73,6 +87,18 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
       await withTempDir(async (dir) => {
         if (species === 'looped') return makeLoopedStill(tools, source, output, common);
         if (species === 'moved') return makeHandMovedStill(tools, source, output, common);
+        if (species === 'video_replay') {
+          const frames = await loadClip(tools, source, MAX_SCREEN_CLIP_PX, dir);
+          // A fresh generator per frame: the same screen (gamma, glare, bezel) in every frame.
+          const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed))), dir);
+          return makeHandMovedFrames(tools, raw, output, { ...common, fps: CLIP.fps });
+        }
+        if (species === 'mask') {
+          const frames = await loadClip(tools, source, MAX_MASK_CLIP_PX, dir);
+          const worn = wearPaperMask(frames, landmarksOf(frames, await models()), random);
+          if (!worn) throw new LivenessError('invalid_argument', `Expected a face in ${source} to put a paper mask on but none was found`);
+          return encodeFrames(tools, await writeRaw(worn, dir), output, { ...common, fps: CLIP.fps });
+        }
         const still = await loadStill(tools, await extractStill(tools, source, common.atS, dir), dir);
         const rendered = species === 'print' ? renderPrint(still, random) : renderScreen(still, device, random);
         const png = join(dir, 'rendered.png');
@@ -85,6 +111,37 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
   const manifest = ['path,kind,label,species,subject,source', ...items.map((i) => [relative(options.outDir, i.path), 'video', i.label, i.species, i.subject, `"${i.source.replaceAll('"', '""')}"`].join(','))];
   await writeFile(join(options.outDir, 'manifest.csv'), `${manifest.join('\n')}\n`);
   return items;
+}
+
+/** The manifest's label and species of what `species` makes. */
+function naming(species: SynthSpecies, device: ScreenDevice): { label: SynthItem['label']; name: string } {
+  switch (species) {
+    case 'replay': return { label: 'replay', name: `${device}_replay` };
+    case 'video_replay': return { label: 'replay', name: `${device}_video_replay` };
+    case 'mask': return { label: 'mask', name: 'paper_mask' };
+    case 'print': return { label: 'print', name: 'print_photo' };
+    default: return { label: 'print', name: `${species}_still` };
+  }
+}
+
+/** The first CLIP.durationS seconds of a clip at CLIP.fps, through the product's own decoder. */
+async function loadClip(tools: ToolPaths, path: string, maxLongSidePx: number, dir: string): Promise<readonly Frame[]> {
+  const media = await ingestMedia({ kind: 'media', source: { path } }, DEFAULT_CONFIG.ingest, dir);
+  const decode = { ...DEFAULT_CONFIG.decode, maxLongSidePx, videoFrames: CLIP.fps * CLIP.durationS, videoWindowS: CLIP.durationS };
+  return (await decodeFrames(media, tools, decode)).frames;
+}
+
+/** Each frame's FaceMesh landmarks (the product's own face stages), or null where there is no face. */
+function landmarksOf(frames: readonly Frame[], faceModels: FaceModels): Array<readonly Point3[] | null> {
+  const detections = frames.map((frame) => findFaces(frame, faceModels, DEFAULT_CONFIG.faces));
+  return landmarkFaces(frames, detections, faceModels, DEFAULT_CONFIG.faces).map((faces) => faces.face?.mesh ?? null);
+}
+
+/** Frames of one size, packed into one raw RGB file for ffmpeg. */
+async function writeRaw(frames: readonly RgbImage[], dir: string): Promise<RawFrames> {
+  const path = join(dir, 'frames.rgb');
+  await writeFile(path, Buffer.concat(frames.map((frame) => frame.rgb)));
+  return { path, width: frames[0]!.width, height: frames[0]!.height };
 }
 
 /** The still through the product's own decoder, at most MAX_STILL_PX wide. */

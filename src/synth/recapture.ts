@@ -14,6 +14,12 @@ export type ScreenDevice = 'phone' | 'tablet' | 'monitor';
 const BAYER4 = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5];
 
 export function renderPrint(image: RgbImage, random: () => number): RgbImage {
+  const printed = printOnPaper(image, random);
+  return bendSheet(printed, (random() - 0.5) * 0.5);
+}
+
+/** The picture printed flat on paper, at twice its resolution: halftone dots, ink spread, paper texture. */
+export function printOnPaper(image: RgbImage, random: () => number): RgbImage {
   const dot = 2; // halftone cell, in output pixels, after doubling the resolution
   const width = image.width * 2;
   const height = image.height * 2;
@@ -36,7 +42,7 @@ export function renderPrint(image: RgbImage, random: () => number): RgbImage {
       }
     }
   }
-  return bendSheet(blur3({ width, height, rgb }), (random() - 0.5) * 0.5);
+  return blur3({ width, height, rgb });
 }
 
 /**

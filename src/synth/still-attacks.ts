@@ -48,13 +48,47 @@ export async function makeLoopedStill(tools: ToolPaths, source: string, output: 
   const filter = `scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease,pad=${o.width}:${o.height}:(ow-iw)/2:(oh-ih)/2:color=0x707060,noise=alls=${o.noise}:allf=t,format=yuv420p`;
   await withTempDir(async (dir) => {
     const still = await extractStill(tools, source, o.atS, dir);
-    await encode(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-vf', filter], output, o);
+    await encodeClip(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-vf', filter], output, o);
   });
 }
 
 /** A still photo held by hand: it sways, turns, tilts and comes closer and back, as one plane. */
 export async function makeHandMovedStill(tools: ToolPaths, source: string, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
   const o = { ...DEFAULT_STILL_ATTACK, ...options };
+  await withTempDir(async (dir) => {
+    const still = await extractStill(tools, source, o.atS, dir);
+    await encodeClip(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-filter_complex', handMovedFilter(o)], output, o);
+  });
+}
+
+/** Frames in a raw RGB file (a screen playing a video, say), held by hand and moved as one plane. */
+export async function makeHandMovedFrames(tools: ToolPaths, frames: RawFrames, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
+  const o = { ...DEFAULT_STILL_ATTACK, ...options };
+  await encodeClip(tools, [...rawInput(frames, o.fps), '-filter_complex', handMovedFilter(o)], output, o);
+}
+
+/** Frames in a raw RGB file, encoded as they are, with the camera's sensor noise. */
+export async function encodeFrames(tools: ToolPaths, frames: RawFrames, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
+  const o = { ...DEFAULT_STILL_ATTACK, ...options };
+  await encodeClip(tools, [...rawInput(frames, o.fps), '-vf', `scale=trunc(iw/2)*2:trunc(ih/2)*2,noise=alls=${o.noise}:allf=t,format=yuv420p`], output, o);
+}
+
+/** Frames of one size as packed 8-bit RGB, one after another, in a file. */
+export interface RawFrames {
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+function rawInput(frames: RawFrames, fps: number): string[] {
+  return ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${frames.width}x${frames.height}`, '-framerate', String(fps), '-i', frames.path];
+}
+
+/**
+ * The filter graph that puts input 0 on a plain wall as a sheet held by hand: a common zoom, tilts
+ * of each corner (a perspective warp), a turn and a sway, every motion a homography of the picture.
+ */
+function handMovedFilter(o: StillAttackOptions): string {
   const random = seededRandom(o.seed);
   const wave = (amplitude: number, variable: 't' | 'in', periodMin: number, periodMax: number) => {
     const period = (periodMin + random() * (periodMax - periodMin)).toFixed(2);
@@ -70,15 +104,11 @@ export async function makeHandMovedStill(tools: ToolPaths, source: string, outpu
     `x2='${corner('-')}'`, `y2='H+${corner('')}'`, `x3='W+${corner('')}'`, `y3='H+${corner('')}'`, 'eval=frame',
   ].join(':');
   const width = Math.round(o.width * 0.62);
-  const filter = [
+  return [
     `color=c=0x707060:s=${o.width}x${o.height}:r=${o.fps}[wall]`,
     `[0:v]scale=${width}:-2,format=yuva420p,pad=iw*1.4:ih*1.4:(ow-iw)/2:(oh-ih)/2:color=black@0,perspective=${perspective},rotate=a='${wave(0.25, 't', 2, 4)}':c=none:ow='hypot(iw,ih)':oh=ow[sheet]`,
     `[wall][sheet]overlay=x='(W-w)/2+${wave(0.1 * o.width, 't', 2, 4)}':y='(H-h)/2+${wave(0.06 * o.height, 't', 2, 4)}':shortest=1,noise=alls=${o.noise}:allf=t,format=yuv420p`,
   ].join(';');
-  await withTempDir(async (dir) => {
-    const still = await extractStill(tools, source, o.atS, dir);
-    await encode(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-filter_complex', filter], output, o);
-  });
 }
 
 /** The still to present: the frame at `atS` of a video, or the image itself. */
@@ -94,7 +124,7 @@ export async function extractStill(tools: ToolPaths, source: string, atS: number
   throw new LivenessError('undecodable_media', `Expected a frame in ${source} but none could be decoded`);
 }
 
-async function encode(tools: ToolPaths, args: string[], output: string, o: StillAttackOptions): Promise<void> {
+async function encodeClip(tools: ToolPaths, args: string[], output: string, o: StillAttackOptions): Promise<void> {
   const run = await runTool(
     tools,
     'ffmpeg',

@@ -8,6 +8,7 @@ import { parseCsvRecords } from '../../src/manifest/csv.js';
 import { analyzeMedia } from '../../src/pipeline/index.js';
 import { bendSheet, renderPrint, renderScreen } from '../../src/synth/recapture.js';
 import { parseSpecies, synthesize } from '../../src/synth/index.js';
+import { wearPaperMask } from '../../src/synth/paper-mask.js';
 import { seededRandom } from '../../src/synth/still-attacks.js';
 import { FRANCK, noFranck, scratch, tools } from '../helpers/media.js';
 
@@ -43,7 +44,7 @@ test('a bent sheet is compressed and shaded towards its edges', () => {
 
 test('--species is checked', () => {
   assert.deepEqual(parseSpecies('print,replay'), ['print', 'replay']);
-  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved for --species but received 'print,hologram'/);
+  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask for --species but received 'print,hologram'/);
 });
 
 test('synth writes seeded, reproducible attack clips and a manifest eval reads', { skip: noFranck }, async () => {
@@ -65,5 +66,46 @@ test('synth writes seeded, reproducible attack clips and a manifest eval reads',
   for (const item of first.items) {
     const analysis = await analyzeMedia({ kind: 'media', source: { path: item.path } }, deps);
     assert.equal(analysis.outcome, 'attack', `${item.species}: ${JSON.stringify(analysis.evidence.signals)}`);
+  }
+});
+
+test('a worn paper mask covers the face with print, leaves the eyes behind its holes and follows the head', () => {
+  // A face drawn as landmarks: the outline a circle, the eyes small ellipses, the rest at the centre.
+  const oval = [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109];
+  const eyes = [[33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246], [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466]];
+  const face = (dx: number) => {
+    const mesh: Array<[number, number]> = Array.from({ length: 468 }, () => [100 + dx, 110]);
+    oval.forEach((i, k) => (mesh[i] = [100 + dx + 60 * Math.sin((2 * Math.PI * k) / oval.length), 100 - 70 * Math.cos((2 * Math.PI * k) / oval.length)]));
+    eyes.forEach((eye, side) => eye.forEach((i, k) => (mesh[i] = [(side ? 125 : 75) + dx + 12 * Math.cos((2 * Math.PI * k) / eye.length), 85 + 5 * Math.sin((2 * Math.PI * k) / eye.length)])));
+    [[151, 100, 50], [9, 100, 65], [168, 100, 80], [6, 100, 95], [1, 100, 120]].forEach(([i, x, y]) => (mesh[i!] = [x! + dx, y!]));
+    return mesh;
+  };
+  const frames = [grey(200, 200, 128), grey(200, 200, 128)];
+  const worn = wearPaperMask(frames, [face(0), face(12)], seededRandom(3))!;
+  const at = (frame: number, x: number, y: number) => worn[frame]!.rgb[(y * 200 + x) * 3]!;
+  const printedShare = (frame: number, x0: number, y0: number) => {
+    let changed = 0;
+    for (let y = y0; y < y0 + 10; y++) for (let x = x0; x < x0 + 10; x++) changed += at(frame, x, y) === 128 ? 0 : 1;
+    return changed / 100;
+  };
+  assert.ok(printedShare(0, 95, 130) > 0.8, 'the cheek is paper');
+  assert.equal(at(0, 75, 85), 128, 'the eye shows through its hole');
+  assert.equal(at(0, 5, 5), 128, 'outside the mask is the frame');
+  assert.equal(at(1, 87, 85), 128, 'the hole moved with the head');
+  assert.ok(printedShare(1, 107, 130) > 0.8, 'and so did the paper');
+  assert.equal(wearPaperMask(frames, [null, null], seededRandom(3)), null, 'no face, no mask');
+});
+
+test('synth makes a paper mask worn in the clip and the clip replayed on a screen', { skip: noFranck }, async () => {
+  const outDir = join(await scratch(), 'synth-clips');
+  const items = await synthesize(tools, [FRANCK], { outDir, species: ['mask', 'video_replay'], seed: 2, bitrateKbps: 1500 });
+  assert.deepEqual(items.map((i) => i.label), ['mask', 'replay']);
+  assert.equal(items[0]!.species, 'paper_mask');
+  assert.match(items[1]!.species, /^(phone|tablet|monitor)_video_replay$/);
+  const deps = await loadDeps();
+  for (const item of items) {
+    const analysis = await analyzeMedia({ kind: 'media', source: { path: item.path } }, deps);
+    assert.equal(analysis.evidence.frames.length, 16, `${item.species}: a 5-s clip sampled as any other`);
+    assert.notEqual(analysis.inconclusive?.code, 'no_face', `${item.species}: the face is found`);
   }
 });
