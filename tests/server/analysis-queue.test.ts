@@ -44,3 +44,29 @@ test('a failing analysis frees its slot', async () => {
   );
   assert.equal(await queue.run(async () => 'next'), 'next');
 });
+
+test('an admission holds its place from the moment it is taken: counted as waiting, run once, or released', async () => {
+  const queue = createAnalysisQueue({ concurrency: 1, maxQueue: 2 });
+  const first = queue.admit();
+  const second = queue.admit();
+  assert.deepEqual(queue.depth(), { running: 0, waiting: 2 });
+  assert.throws(() => queue.admit(), { code: 'server_busy' });
+  await assert.rejects(queue.run(async () => 0), { code: 'server_busy' });
+
+  const gate = deferred();
+  const running = first.run(async () => {
+    await gate.promise;
+    return 'first';
+  });
+  assert.deepEqual(queue.depth(), { running: 1, waiting: 1 });
+  await assert.rejects(first.run(async () => 'again'), /already used/);
+  second.release();
+  second.release();
+  assert.deepEqual(queue.depth(), { running: 1, waiting: 0 });
+  const third = queue.admit();
+  const waited = third.run(async () => 'third');
+  assert.deepEqual(queue.depth(), { running: 1, waiting: 1 });
+  gate.resolve();
+  assert.deepEqual(await Promise.all([running, waited]), ['first', 'third']);
+  assert.deepEqual(queue.depth(), { running: 0, waiting: 0 });
+});
