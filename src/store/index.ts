@@ -1,6 +1,6 @@
 /**
- * The one door to the database (SQLite through better-sqlite3): API keys, inference records and
- * capture sessions.
+ * The one door to the database (SQLite through better-sqlite3): API keys, inference records,
+ * capture sessions, webhooks with their delivery attempts, and the server's own secrets.
  * Nothing else imports better-sqlite3. Calls are synchronous and take well under a millisecond,
  * so they run on the request's own turn of the event loop.
  */
@@ -11,11 +11,15 @@ import { LivenessError } from '../errors.js';
 import { createApiKeyStore, type ApiKeyStore } from './api-keys.js';
 import { createInferenceStore, type InferenceStore } from './inferences.js';
 import { migrate } from './migrations.js';
+import { createServerSecretStore, type ServerSecretStore } from './server-secrets.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
+import { createWebhookStore, type WebhookStore } from './webhooks.js';
 
 export type { ApiKey, ApiKeyStore } from './api-keys.js';
 export type { InferenceRecord, InferenceStatus, InferenceStore, RequestSummary, StoredEnvelope } from './inferences.js';
 export { hashApiKey } from './secrets.js';
+export type { ServerSecretStore } from './server-secrets.js';
+export type { DeliveryAttempt, DeliveryOutcome, WebhookRecord, WebhookStatus, WebhookStore } from './webhooks.js';
 export { sessionStatus, type SessionChallenge, type SessionRecord, type SessionReturn, type SessionStatus, type SessionStore, type StoredChallengeOutcome } from './sessions.js';
 
 export const DATABASE_FILE = 'liveness.sqlite';
@@ -24,6 +28,8 @@ export interface Store {
   readonly keys: ApiKeyStore;
   readonly inferences: InferenceStore;
   readonly sessions: SessionStore;
+  readonly webhooks: WebhookStore;
+  readonly serverSecrets: ServerSecretStore;
   /** Where the database file is. */
   readonly path: string;
   close(): void;
@@ -54,7 +60,15 @@ export function openStore(dataDir: string): Store {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    return { keys: createApiKeyStore(db), inferences: createInferenceStore(db), sessions: createSessionStore(db), path, close: () => db.close() };
+    return {
+      keys: createApiKeyStore(db),
+      inferences: createInferenceStore(db),
+      sessions: createSessionStore(db),
+      webhooks: createWebhookStore(db),
+      serverSecrets: createServerSecretStore(db),
+      path,
+      close: () => db.close(),
+    };
   } catch (error) {
     db.close();
     throw error;

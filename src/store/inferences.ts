@@ -3,7 +3,8 @@ import type { Envelope } from '../envelope.js';
 import type { ErrorCode } from '../errors.js';
 import type { Evidence } from '../pipeline/index.js';
 
-export type InferenceStatus = 'processing' | 'completed' | 'failed';
+/** `queued`: an asynchronous request accepted, waiting for its media and a free analysis slot. */
+export type InferenceStatus = 'queued' | 'processing' | 'completed' | 'failed';
 
 /** What a request asked for, without its media: which field, how each item came and its size. */
 export interface RequestSummary {
@@ -37,8 +38,16 @@ export interface InferenceRecord {
 }
 
 export interface InferenceStore {
-  /** Records a request as it starts, so that failures too have an id. */
-  begin(record: { readonly inferenceId: string; readonly keyId: string | null; readonly request: RequestSummary; readonly createdAt: Date }): void;
+  /** Records a request as it starts (`processing`, or `queued` when asynchronous), so that failures too have an id. */
+  begin(record: {
+    readonly inferenceId: string;
+    readonly keyId: string | null;
+    readonly request: RequestSummary;
+    readonly createdAt: Date;
+    readonly status?: 'queued' | 'processing';
+  }): void;
+  /** A queued inference's analysis starts; `request` now has the sizes of media fetched since. */
+  start(record: { readonly inferenceId: string; readonly request: RequestSummary }): void;
   complete(record: {
     readonly inferenceId: string;
     readonly envelope: StoredEnvelope;
@@ -50,7 +59,10 @@ export interface InferenceStore {
   find(inferenceId: string): InferenceRecord | null;
   /** Retention: deletes records created before `cutoff`; returns how many. */
   deleteCreatedBefore(cutoff: Date): number;
-  /** At start-up: records still `processing` belong to a server that stopped mid-analysis. */
+  /**
+   * At start-up: records still `queued` or `processing` belong to a server that stopped before they
+   * finished; media is never stored, so they cannot resume and are failed with `analysis_interrupted`.
+   */
   failAbandoned(now: Date): number;
 }
 
@@ -69,20 +81,24 @@ interface InferenceRow {
 }
 
 export function createInferenceStore(db: Database): InferenceStore {
-  const insert = db.prepare("INSERT INTO inferences (inference_id, key_id, status, request_json, created_at) VALUES (?, ?, 'processing', ?, ?)");
+  const insert = db.prepare('INSERT INTO inferences (inference_id, key_id, status, request_json, created_at) VALUES (?, ?, ?, ?, ?)');
+  const markProcessing = db.prepare("UPDATE inferences SET status = 'processing', request_json = ? WHERE inference_id = ? AND status = 'queued'");
   const markCompleted = db.prepare(
     "UPDATE inferences SET status = 'completed', envelope_json = ?, evidence_json = ?, timings_json = ?, completed_at = ? WHERE inference_id = ?",
   );
   const markFailed = db.prepare("UPDATE inferences SET status = 'failed', error_code = ?, error_message = ?, completed_at = ? WHERE inference_id = ?");
   const select = db.prepare<[string], InferenceRow>('SELECT * FROM inferences WHERE inference_id = ?');
   const deleteBefore = db.prepare('DELETE FROM inferences WHERE created_at < ?');
-  const failProcessing = db.prepare(
-    "UPDATE inferences SET status = 'failed', error_code = 'internal_error', error_message = ?, completed_at = ? WHERE status = 'processing'",
+  const failUnfinished = db.prepare(
+    "UPDATE inferences SET status = 'failed', error_code = 'analysis_interrupted', error_message = ?, completed_at = ? WHERE status IN ('queued', 'processing')",
   );
 
   return {
-    begin({ inferenceId, keyId, request, createdAt }) {
-      insert.run(inferenceId, keyId, JSON.stringify(request), createdAt.toISOString());
+    begin({ inferenceId, keyId, request, createdAt, status = 'processing' }) {
+      insert.run(inferenceId, keyId, status, JSON.stringify(request), createdAt.toISOString());
+    },
+    start({ inferenceId, request }) {
+      markProcessing.run(JSON.stringify(request), inferenceId);
     },
     complete({ inferenceId, envelope, evidence, timingsMs, completedAt }) {
       markCompleted.run(JSON.stringify(envelope), JSON.stringify(evidence), JSON.stringify(timingsMs), completedAt.toISOString(), inferenceId);
@@ -98,7 +114,8 @@ export function createInferenceStore(db: Database): InferenceStore {
       return deleteBefore.run(cutoff.toISOString()).changes;
     },
     failAbandoned(now) {
-      return failProcessing.run('The server stopped before the analysis completed', now.toISOString()).changes;
+      const message = 'Expected the analysis to complete but the server stopped first; media is not kept, so submit the request again';
+      return failUnfinished.run(message, now.toISOString()).changes;
     },
   };
 }

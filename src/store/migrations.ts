@@ -69,6 +69,65 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'asynchronous inferences and their webhooks',
+    sql: `
+      -- SQLite cannot change a CHECK constraint in place: the table is rebuilt with 'queued'
+      -- allowed (https://www.sqlite.org/lang_altertable.html#otheralter). Nothing references it yet.
+      CREATE TABLE inferences_v3 (
+        inference_id  TEXT PRIMARY KEY,
+        key_id        TEXT REFERENCES api_keys (id),
+        status        TEXT NOT NULL CHECK (status IN ('queued', 'processing', 'completed', 'failed')),
+        request_json  TEXT NOT NULL,
+        envelope_json TEXT,
+        evidence_json TEXT,
+        error_code    TEXT,
+        error_message TEXT,
+        timings_json  TEXT,
+        created_at    TEXT NOT NULL,
+        completed_at  TEXT
+      ) STRICT;
+      INSERT INTO inferences_v3 SELECT inference_id, key_id, status, request_json, envelope_json, evidence_json, error_code, error_message, timings_json, created_at, completed_at FROM inferences;
+      DROP TABLE inferences;
+      ALTER TABLE inferences_v3 RENAME TO inferences;
+      CREATE INDEX inferences_by_created_at ON inferences (created_at);
+      CREATE INDEX inferences_unfinished ON inferences (status) WHERE status IN ('queued', 'processing');
+
+      -- Secrets this server derives others from (the webhook signing secrets), made on first use.
+      CREATE TABLE server_secrets (
+        name       TEXT PRIMARY KEY,
+        secret     BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- One row per inference submitted with a webhook_url. next_attempt_at is set once the
+      -- inference has finished and while a delivery is due, so a restart picks up what is pending.
+      CREATE TABLE webhooks (
+        inference_id    TEXT PRIMARY KEY REFERENCES inferences (inference_id) ON DELETE CASCADE,
+        url             TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        created_at      TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX webhooks_due ON webhooks (next_attempt_at) WHERE status = 'pending';
+
+      -- Every delivery attempt, kept with its inference (retention deletes both).
+      CREATE TABLE webhook_deliveries (
+        inference_id    TEXT NOT NULL REFERENCES webhooks (inference_id) ON DELETE CASCADE,
+        attempt         INTEGER NOT NULL CHECK (attempt > 0),
+        url             TEXT NOT NULL,
+        started_at      TEXT NOT NULL,
+        duration_ms     INTEGER NOT NULL,
+        http_status     INTEGER,
+        error           TEXT,
+        outcome         TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
+        next_attempt_at TEXT,
+        PRIMARY KEY (inference_id, attempt)
+      ) STRICT;
+    `,
+  },
 ]);
 
 /** Brings the database up to the latest schema; returns the version it is now at. */

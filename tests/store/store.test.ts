@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { DATABASE_FILE, hashApiKey, openStore, type RequestSummary, type Store } from '../../src/store/index.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
 import { randomString } from '../../src/store/secrets.js';
 
 let dataDir: string;
@@ -120,5 +120,64 @@ test('retention deletes records created before the cutoff; abandoned records are
   assert.equal(store.inferences.failAbandoned(at('2027-01-01T00:00:05.000Z')) >= 1, true);
   const abandoned = store.inferences.find('inf_new');
   assert.equal(abandoned?.status, 'failed');
-  assert.equal(abandoned?.error?.code, 'internal_error');
+  assert.equal(abandoned?.error?.code, 'analysis_interrupted');
+});
+
+test('migration 3 rebuilds the inference records for the queued status and keeps every record written before it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'liveness-store-v2-'));
+  try {
+    const db = new Sqlite(join(dir, DATABASE_FILE));
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare("INSERT INTO inferences (inference_id, key_id, status, request_json, envelope_json, created_at, completed_at) VALUES ('inf_v2', NULL, 'completed', ?, '{\"status\":\"completed\"}', 'T0', 'T1')").run(JSON.stringify(REQUEST));
+    assert.throws(() => db.prepare("INSERT INTO inferences (inference_id, status, request_json, created_at) VALUES ('inf_q', 'queued', '{}', 'T0')").run(), /CHECK constraint failed/);
+    db.close();
+
+    const upgraded = openStore(dir);
+    try {
+      assert.deepEqual(upgraded.inferences.find('inf_v2')?.envelope, { status: 'completed' });
+      upgraded.inferences.begin({ inferenceId: 'inf_q', keyId: null, request: REQUEST, createdAt: new Date(), status: 'queued' });
+      assert.equal(upgraded.inferences.find('inf_q')?.status, 'queued');
+      upgraded.inferences.start({ inferenceId: 'inf_q', request: { ...REQUEST, sources: [{ scheme: 'https', mediaType: 'video/mp4', byteLength: 99 }] } });
+      assert.equal(upgraded.inferences.find('inf_q')?.status, 'processing');
+      assert.equal(upgraded.inferences.find('inf_q')?.request.sources[0]?.byteLength, 99);
+    } finally {
+      upgraded.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('webhooks: attempts recorded in order; retention deletes them with their inference', () => {
+  const createdAt = new Date('2025-06-01T00:00:00.000Z');
+  store.inferences.begin({ inferenceId: 'inf_hooked', keyId: null, request: REQUEST, createdAt, status: 'queued' });
+  store.webhooks.create({ inferenceId: 'inf_hooked', url: 'https://example.com/hook', createdAt });
+  assert.deepEqual(store.webhooks.find('inf_hooked'), { inferenceId: 'inf_hooked', url: 'https://example.com/hook', status: 'pending', attempts: [], nextAttemptAt: null, createdAt: createdAt.toISOString() });
+  store.inferences.fail({ inferenceId: 'inf_hooked', error: { code: 'unsupported_media', message: 'Expected a video' }, completedAt: createdAt });
+  assert.equal(store.webhooks.markFinishedDue(createdAt), 1);
+  assert.deepEqual(store.webhooks.listDue().find((due) => due.inferenceId === 'inf_hooked'), { inferenceId: 'inf_hooked', nextAttemptAt: createdAt.toISOString() });
+  const attempt = { url: 'https://example.com/hook', startedAt: createdAt.toISOString(), durationMs: 12, httpStatus: 500, error: 'the receiver answered 500: not a 2xx status' };
+  store.webhooks.recordAttempt('inf_hooked', { ...attempt, attempt: 1, outcome: 'retrying', nextAttemptAt: '2025-06-01T00:00:02.000Z' });
+  store.webhooks.recordAttempt('inf_hooked', { ...attempt, attempt: 2, httpStatus: 200, error: null, outcome: 'delivered', nextAttemptAt: null });
+  const webhook = store.webhooks.find('inf_hooked');
+  assert.equal(webhook?.status, 'delivered');
+  assert.equal(webhook?.nextAttemptAt, null);
+  assert.deepEqual(webhook?.attempts.map((a) => [a.attempt, a.httpStatus, a.outcome]), [[1, 500, 'retrying'], [2, 200, 'delivered']]);
+  assert.ok(!store.webhooks.listDue().some((due) => due.inferenceId === 'inf_hooked'));
+
+  assert.ok(store.inferences.deleteCreatedBefore(new Date('2025-07-01T00:00:00.000Z')) >= 1);
+  assert.equal(store.webhooks.find('inf_hooked'), null);
+  const db = new Sqlite(join(dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    assert.equal((db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE inference_id = 'inf_hooked'").get() as { n: number }).n, 0);
+  } finally {
+    db.close();
+  }
+});
+
+test('server secrets: 32 random bytes made once and kept', () => {
+  const first = store.serverSecrets.get('test-secret');
+  assert.equal(first.byteLength, 32);
+  assert.deepEqual(store.serverSecrets.get('test-secret'), first);
+  assert.notDeepEqual(store.serverSecrets.get('other-secret'), first);
 });
