@@ -1,6 +1,7 @@
 /**
  * The HTTP API as a Fastify instance, built without listening: `serve` listens, tests inject.
- * Requests read top to bottom: authenticate → rate limit → parse → analyse (queued) → record → reply.
+ * Requests read top to bottom: authenticate → rate limit → parse → analyse (queued) → record → reply;
+ * asynchronous ones reply after the record, then analyse and deliver their webhook in the background.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { PROJECT_ROOT } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { createAnalysisQueue } from './analysis-queue.js';
+import { createAsyncInferences } from './async-inferences.js';
 import type { Analyzer } from './analyzer.js';
 import type { ChallengeChecker } from './challenge-checker.js';
 import { createAuthenticator } from './auth.js';
@@ -26,6 +28,15 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerInferenceRoutes } from './routes/inferences.js';
 import { registerCapturePage } from './routes/capture-page.js';
 import { registerSessionCaptureRoutes, registerSessionRoutes } from './routes/sessions.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.js';
+import { DEFAULT_WEBHOOK_TIMEOUTS, sendWebhook } from './webhook-send.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Webhook deliveries: `serve` resumes the pending ones at start-up (recover-interrupted.ts). */
+    webhookDispatcher: WebhookDispatcher;
+  }
+}
 
 export interface AppOptions {
   readonly config: ServerConfig;
@@ -36,8 +47,10 @@ export interface AppOptions {
   readonly analysis?: AnalysisConfig;
   /** Fastify's logger option: false (the default) for none, true or pino options for JSON lines. */
   readonly logger?: FastifyServerOptions['logger'];
-  /** How http(s) media URLs are fetched: time limits, and the resolver and connector for tests. */
+  /** How http(s) media URLs are fetched and webhooks sent: time limits, and the resolver and connector for tests. */
   readonly urlFetch?: Partial<Omit<FetchMediaOptions, 'allowlist' | 'maxBytes'>>;
+  /** A number in [0, 1) for the webhook retries' jitter (tests pin it). */
+  readonly random?: () => number;
   /** Checks capture sessions' colour challenges; without it, sessions offer challenge 'none' only. */
   readonly challengeChecker?: ChallengeChecker | Promise<ChallengeChecker>;
   /** The clock for session expiry (tests move it). */
@@ -52,14 +65,14 @@ export function requestBodyLimit(maxMediaBytes: number): number {
   return Math.ceil(maxMediaBytes / 3) * 4 + BODY_OVERHEAD_BYTES;
 }
 
-const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics';
+const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /v1/inferences/:id/webhook, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics';
 
 /**
  * @example
  * const app = buildApp({ config: readServerConfig(), analyzer: inProcessAnalyzer(await loadDeps()), store: openStore(dir) });
  * const response = await app.inject({ method: 'GET', url: '/healthz' });
  */
-export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {}, challengeChecker, now = () => new Date() }: AppOptions): FastifyInstance {
+export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {}, challengeChecker, now = () => new Date(), random }: AppOptions): FastifyInstance {
   const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
   // With a Content-Length over the limit, Fastify answers 413 before reading the body.
   const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
@@ -96,6 +109,25 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...urlFetch, allowlist: config.urlAllowlist };
   const fetcher: MediaFetcher = metrics.measureFetcher(({ url, field }, maxBytes) => fetchMedia(url, field, { ...fetchOptions, maxBytes }));
   const runner = { inferences: store.inferences, queue, analysis, bodyLimitBytes };
+  const webhookSend = { ...DEFAULT_WEBHOOK_TIMEOUTS, allowlist: config.urlAllowlist, resolve: fetchOptions.resolve, connect: fetchOptions.connect };
+  const webhookDispatcher = createWebhookDispatcher({
+    store,
+    send: (url, body, headers) => sendWebhook(url, body, headers, webhookSend),
+    maxAttempts: config.webhookMaxAttempts,
+    retryBaseMs: config.webhookRetryBaseMs,
+    log: app.log,
+    onAttempt: metrics.countWebhookAttempt,
+    ...(random ? { random } : {}),
+  });
+  const asyncInferences = createAsyncInferences({ runner, webhooks: store.webhooks, dispatcher: webhookDispatcher, log: app.log });
+  app.decorate('webhookDispatcher', webhookDispatcher);
+  // Before the server stops listening and the workers and the database close (serve's onClose hooks):
+  // accepted asynchronous work finishes, with its first webhook attempt, within the grace period.
+  app.addHook('preClose', async () => {
+    const deadlineMs = Date.now() + config.shutdownGraceS * 1000;
+    await asyncInferences.drain(deadlineMs);
+    await webhookDispatcher.close(deadlineMs);
+  });
   const sessionOptions = { sessions: store.sessions, runner, readiness, challengeChecker: challengeChecker ?? null, now };
   app.register(
     async (v1) => {
@@ -105,7 +137,17 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
       }
       // Limits are set per request, where the media limit is known (src/server/upload-request.ts).
       await v1.register(multipart);
-      registerInferenceRoutes(v1, { inferences: store.inferences, readiness, queue, analysis, bodyLimitBytes, fetchMedia: fetcher });
+      registerInferenceRoutes(v1, {
+        inferences: store.inferences,
+        webhooks: store.webhooks,
+        readiness,
+        queue,
+        analysis,
+        bodyLimitBytes,
+        fetchMedia: fetcher,
+        asyncInferences,
+        webhookCheck: { allowlist: config.urlAllowlist, resolve: fetchOptions.resolve },
+      });
       registerSessionRoutes(v1, sessionOptions);
     },
     { prefix: '/v1' },

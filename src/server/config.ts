@@ -27,6 +27,12 @@ export interface ServerConfig {
   readonly calibration: string | null;
   /** Origins (scheme://host[:port]) whose pages may embed the capture page with <liveness-capture>. */
   readonly frameAncestors: readonly string[];
+  /** Attempts to deliver one webhook, the first included, before it is marked failed. */
+  readonly webhookMaxAttempts: number;
+  /** The wait before the first retry; each later one doubles it (plus up to 25 % jitter). */
+  readonly webhookRetryBaseMs: number;
+  /** On SIGTERM, how long queued and running asynchronous inferences (and their first webhook attempt) may take to finish. */
+  readonly shutdownGraceS: number;
 }
 
 interface Rejection {
@@ -105,6 +111,24 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
     doc: 'Comma-separated origins (such as https://app.example.com) whose pages may embed the capture page; empty allows this server only.',
     default: '',
     parse: parseOrigins,
+  },
+  webhookMaxAttempts: {
+    env: 'LIVENESS_WEBHOOK_MAX_ATTEMPTS',
+    doc: 'Attempts to deliver a webhook (the first one included) before it is marked failed; each attempt is recorded.',
+    default: '6',
+    parse: (raw) => integerIn(raw, 1, 20),
+  },
+  webhookRetryBaseMs: {
+    env: 'LIVENESS_WEBHOOK_RETRY_BASE_MS',
+    doc: 'Milliseconds before the first webhook retry; each later retry waits twice as long, plus up to 25 % random jitter.',
+    default: '2000',
+    parse: (raw) => integerIn(raw, 1, 3_600_000),
+  },
+  shutdownGraceS: {
+    env: 'LIVENESS_SHUTDOWN_GRACE_S',
+    doc: 'On SIGTERM, seconds that accepted asynchronous inferences and their first webhook attempt may take to finish; what is left is failed at the next start.',
+    default: '25',
+    parse: (raw) => integerIn(raw, 0, 3600),
   },
 });
 

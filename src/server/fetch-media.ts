@@ -13,7 +13,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { LivenessError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
-import { canonicalAddress, createAddressPolicy } from './address-policy.js';
+import { canonicalAddress, createAddressPolicy, type AddressPolicy } from './address-policy.js';
 import type { AllowlistEntry } from './config.js';
 import type { ReceivedMedia } from './inference-request.js';
 
@@ -32,9 +32,13 @@ export interface ConnectRequest {
   readonly connectTimeoutMs: number;
   /** Aborted when the whole fetch runs out of time. */
   readonly signal: AbortSignal;
+  /** GET (media, the default) or POST (webhooks, with `headers` and `body`). */
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
 }
 
-/** Sends a GET for `url` to `address` and settles with the response head; the body is read as a stream. */
+/** Sends the request for `url` to `address` and settles with the response head; the body is read as a stream. */
 export type Connector = (request: ConnectRequest) => Promise<IncomingMessage>;
 
 export interface FetchMediaOptions {
@@ -105,7 +109,8 @@ export async function fetchMedia(url: string, field: string, options: FetchMedia
   }
 }
 
-function parseHttpUrl(text: string, field: string, via = ''): URL {
+/** `text` as an http(s) URL: `invalid_argument` when it is not a URL, `url_not_allowed` for another scheme. */
+export function parseHttpUrl(text: string, field: string, via = ''): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -118,20 +123,35 @@ function parseHttpUrl(text: string, field: string, via = ''): URL {
   return url;
 }
 
-/** Resolves the URL's host once and checks every address: one refused address refuses the URL. */
-async function resolveChecked(url: URL, field: string, resolveHost: Resolver, policy: ReturnType<typeof createAddressPolicy>): Promise<ResolvedAddress> {
+/** An address a URL may be reached at, or why not: a refused address, or a host with no address. */
+export type AddressCheck =
+  | { readonly ok: true; readonly address: ResolvedAddress }
+  | { readonly ok: false; readonly unresolved: boolean; readonly reason: string };
+
+/**
+ * Resolves the URL's host once (an IP literal is not looked up) and checks every address: one
+ * refused address refuses the URL. A failed lookup throws the resolver's error.
+ */
+export async function checkUrlAddress(url: URL, resolveHost: Resolver, policy: AddressPolicy): Promise<AddressCheck> {
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const literal = canonicalAddress(hostname);
   const addresses: readonly ResolvedAddress[] = literal !== null ? [{ address: hostname, family: isIP(hostname) === 6 ? 6 : 4 }] : await resolveHost(hostname);
-  if (addresses.length === 0) throw new LivenessError('url_fetch_failed', `Expected ${describeUrl(url)} for ${field} to resolve but its host has no address`);
+  if (addresses.length === 0) return { ok: false, unresolved: true, reason: 'its host has no address' };
   for (const { address } of addresses) {
     const refusal = policy.refusal(hostname, address);
     if (refusal !== null) {
       const where = literal !== null ? `its address ${address}` : `${hostname} resolves to ${address}`;
-      throw notAllowed(field, url.href, `${where}, which is ${refusal}; LIVENESS_URL_ALLOWLIST can allow it`);
+      return { ok: false, unresolved: false, reason: `${where}, which is ${refusal}; LIVENESS_URL_ALLOWLIST can allow it` };
     }
   }
-  return addresses[0]!;
+  return { ok: true, address: addresses[0]! };
+}
+
+async function resolveChecked(url: URL, field: string, resolveHost: Resolver, policy: AddressPolicy): Promise<ResolvedAddress> {
+  const checked = await checkUrlAddress(url, resolveHost, policy);
+  if (checked.ok) return checked.address;
+  if (checked.unresolved) throw new LivenessError('url_fetch_failed', `Expected ${describeUrl(url)} for ${field} to resolve but ${checked.reason}`);
+  throw notAllowed(field, url.href, checked.reason);
 }
 
 async function readBody(response: IncomingMessage, field: string, maxBytes: number): Promise<Buffer> {
@@ -158,27 +178,22 @@ async function resolveSystem(hostname: string): Promise<readonly ResolvedAddress
   return found.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
 }
 
-const CONNECT_TIMEOUT = 'LIVENESS_CONNECT_TIMEOUT';
+export const CONNECT_TIMEOUT = 'LIVENESS_CONNECT_TIMEOUT';
+// Identity: the bytes are the media, so no decoder stands between the socket and the limit.
+const MEDIA_HEADERS = { accept: 'video/*, image/*, */*;q=0.5', 'accept-encoding': 'identity', 'user-agent': 'face-liveness' };
 
 /**
  * GETs `url` from exactly `address`: the lookup hook hands the socket the checked address, while
  * the Host header and the TLS server name (SNI, certificate check) still carry the URL's host.
  */
-function connectPinned({ url, address, connectTimeoutMs, signal }: ConnectRequest): Promise<IncomingMessage> {
+function connectPinned({ url, address, connectTimeoutMs, signal, method = 'GET', headers = MEDIA_HEADERS, body }: ConnectRequest): Promise<IncomingMessage> {
   const pinned: LookupFunction = (_hostname, options, callback) => {
     if (options.all) (callback as (error: null, addresses: ResolvedAddress[]) => void)(null, [address]);
     else callback(null, address.address, address.family);
   };
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? https.request : http.request;
-    const request = send(url, {
-      method: 'GET',
-      agent: false,
-      lookup: pinned,
-      signal,
-      // Identity: the bytes are the media, so no decoder stands between the socket and the limit.
-      headers: { accept: 'video/*, image/*, */*;q=0.5', 'accept-encoding': 'identity', 'user-agent': 'face-liveness' },
-    });
+    const request = send(url, { method, agent: false, lookup: pinned, signal, headers });
     const timer = setTimeout(() => request.destroy(Object.assign(new Error('connect timeout'), { code: CONNECT_TIMEOUT })), connectTimeoutMs);
     request.once('socket', (socket) => {
       if (!socket.connecting) clearTimeout(timer);
@@ -187,11 +202,11 @@ function connectPinned({ url, address, connectTimeoutMs, signal }: ConnectReques
     request.once('close', () => clearTimeout(timer));
     request.once('response', resolve);
     request.once('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(new Error('aborted'));
     if (signal.aborted) onAbort();
@@ -205,11 +220,11 @@ function notAllowed(field: string, url: string, reason: string): LivenessError {
 }
 
 /** The URL without its query, which often carries a signature that should not land in logs. */
-function describeUrl(url: URL): string {
+export function describeUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname.slice(0, 80)}`;
 }
 
-function describeNetworkError(error: unknown): string {
+export function describeNetworkError(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   switch (code) {
     case 'ENOTFOUND':

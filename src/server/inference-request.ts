@@ -29,14 +29,34 @@ export interface InferenceRequest {
  * await parseInferenceRequest({ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA…' }, limits, fetcher);
  */
 export async function parseInferenceRequest(body: unknown, limits: Pick<IngestLimits, 'maxFrames' | 'maxBytes'>, fetchMedia: MediaFetcher): Promise<InferenceRequest> {
+  return receiveInferenceRequest(checkInferenceRequest(body, limits), limits.maxBytes, fetchMedia);
+}
+
+/** A request body checked field by field, its data: URLs decoded and its http(s) URLs not fetched yet. */
+export interface CheckedInferenceRequest {
+  readonly field: 'video_url' | 'image_url';
+  readonly frames: boolean;
+  readonly include: readonly string[];
+  readonly items: ReadonlyArray<ReceivedMedia | RemoteMedia>;
+  /** The values of the route's own fields (`extraFields`), unchecked. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks the body without fetching anything. `extraFields` names fields a route accepts beside the
+ * contract's (the `async` and `webhook_url` of `POST /v1/inferences`); their values come back in `extra`.
+ */
+export function checkInferenceRequest(body: unknown, limits: Pick<IngestLimits, 'maxFrames'>, extraFields: readonly string[] = []): CheckedInferenceRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidArgument('a JSON object', 'the request body', body);
   const fields = body as Record<string, unknown>;
-  const unknown = Object.keys(fields).find((key) => !(FIELDS as readonly string[]).includes(key));
+  const accepted = [...FIELDS, ...extraFields];
+  const unknown = Object.keys(fields).find((key) => !accepted.includes(key));
   if (unknown !== undefined) {
-    throw new LivenessError('invalid_argument', `Expected only the fields ${FIELDS.join(', ')} in the request body but received the field '${unknown}'`);
+    throw new LivenessError('invalid_argument', `Expected only the fields ${accepted.join(', ')} in the request body but received the field '${unknown}'`);
   }
   checkModel(fields.model);
   const include = parseInclude(fields.include);
+  const extra = Object.fromEntries(extraFields.filter((name) => fields[name] !== undefined).map((name) => [name, fields[name]]));
 
   const hasVideo = fields.video_url !== undefined;
   const hasImage = fields.image_url !== undefined;
@@ -51,10 +71,25 @@ export async function parseInferenceRequest(body: unknown, limits: Pick<IngestLi
     if (value.length > limits.maxFrames) {
       throw new LivenessError('too_many_frames', `Expected at most ${limits.maxFrames} frame URLs for image_url but received ${value.length}`);
     }
-    const items = value.map((url, i) => decodeMediaUrl(url, `image_url[${i}]`));
-    return toInferenceRequest(field, await receiveAll(items, limits.maxBytes, fetchMedia), { frames: true, include });
+    return { field, frames: true, include, items: value.map((url, i) => decodeMediaUrl(url, `image_url[${i}]`)), extra };
   }
-  return toInferenceRequest(field, await receiveAll([decodeMediaUrl(value, field)], limits.maxBytes, fetchMedia), { frames: false, include });
+  return { field, frames: false, include, items: [decodeMediaUrl(value, field)], extra };
+}
+
+/** Fetches the checked request's http(s) URLs (frames share `maxBytes`) and makes the core's input. */
+export async function receiveInferenceRequest(checked: CheckedInferenceRequest, maxBytes: number, fetchMedia: MediaFetcher): Promise<InferenceRequest> {
+  const received = await receiveAll(checked.items, maxBytes, fetchMedia);
+  return toInferenceRequest(checked.field, received, { frames: checked.frames, include: checked.include });
+}
+
+/** What is recorded about a checked request before its URLs are fetched: their sizes are not known yet (0). */
+export function summarizeChecked(checked: CheckedInferenceRequest): RequestSummary {
+  const sources = checked.items.map((item) =>
+    'bytes' in item
+      ? { scheme: item.scheme, mediaType: item.mediaType, byteLength: item.bytes.byteLength }
+      : { scheme: item.url.slice(0, item.url.indexOf(':')).toLowerCase(), mediaType: '', byteLength: 0 },
+  );
+  return { field: checked.field, frames: checked.frames, sources, include: checked.include };
 }
 
 async function receiveAll(items: ReadonlyArray<ReceivedMedia | RemoteMedia>, maxBytes: number, fetchMedia: MediaFetcher): Promise<ReceivedMedia[]> {

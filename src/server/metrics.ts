@@ -1,12 +1,14 @@
 /**
  * Prometheus metrics at `/metrics` (text exposition format, prom-client): requests by route and
  * status, per-stage analysis latency from each analysis' own `timingsMs`, analyses queued and
- * running, verdicts by attack type, and media URL fetch failures by error code. One registry per
+ * running, verdicts by attack type, media URL fetch failures by error code, and webhook delivery
+ * attempts by outcome. One registry per
  * app, so two apps in one process (tests) never count into each other.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LivenessError } from '../errors.js';
+import type { DeliveryOutcome } from '../store/index.js';
 import type { AnalysisQueue } from './analysis-queue.js';
 import type { Analyzer } from './analyzer.js';
 import type { MediaFetcher } from './inference-request.js';
@@ -20,6 +22,8 @@ export interface Metrics {
   measureAnalyzer(analyzer: Analyzer): Analyzer;
   /** Counts fetches that fail, by their error code. */
   measureFetcher(fetcher: MediaFetcher): MediaFetcher;
+  /** Counts one webhook delivery attempt by its outcome. */
+  countWebhookAttempt(outcome: DeliveryOutcome): void;
 }
 
 export function createMetrics(queue: AnalysisQueue): Metrics {
@@ -41,6 +45,12 @@ export function createMetrics(queue: AnalysisQueue): Metrics {
     name: 'liveness_url_fetch_failures_total',
     help: 'Media URL fetches that failed, by error code (url_not_allowed, url_fetch_failed, url_fetch_timeout, media_too_large…).',
     labelNames: ['reason'],
+    registers: [registry],
+  });
+  const webhookAttempts = new Counter({
+    name: 'liveness_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered (a 2xx), retrying (failed, another attempt is due) or failed (failed, no attempts left).',
+    labelNames: ['outcome'],
     registers: [registry],
   });
   new Gauge({
@@ -76,6 +86,7 @@ export function createMetrics(queue: AnalysisQueue): Metrics {
         throw error;
       }
     },
+    countWebhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
   };
 }
 

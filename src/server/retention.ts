@@ -1,6 +1,7 @@
 /**
  * Deletes inference records and capture sessions older than LIVENESS_RETENTION_DAYS: once at
- * start-up, then hourly.
+ * start-up, then hourly. An inference's webhook and its delivery attempts go with it (ON DELETE
+ * CASCADE, migration 3).
  * A failed sweep is logged and tried again at the next one; it never stops the server.
  */
 import type { FastifyBaseLogger } from 'fastify';

@@ -1,8 +1,10 @@
 /**
  * Starts the HTTP API for `liveness serve`: opens the store, starts the analysis workers (each
  * loads the models), listens at once (so /healthz answers during the load), fails records a
- * previous run left mid-analysis, and keeps the retention sweep going. Closing stops listening,
- * waits for requests in flight, stops the workers and closes the database.
+ * previous run left unfinished and resumes pending webhooks, and keeps the retention sweep going.
+ * Closing refuses new requests, lets accepted asynchronous inferences and their first webhook
+ * attempt finish (LIVENESS_SHUTDOWN_GRACE_S), waits for requests in flight, stops the workers and
+ * closes the database.
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -11,6 +13,7 @@ import { openStore } from '../store/index.js';
 import type { Analyzer } from './analyzer.js';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
+import { recoverInterrupted } from './recover-interrupted.js';
 import { startRetention } from './retention.js';
 import { startWorkerPool } from './worker-pool.js';
 
@@ -34,8 +37,9 @@ export async function startServer(config: ServerConfig, options: { readonly logg
   app.addHook('onClose', async () => store.close());
   app.addHook('onClose', async () => ready.then((pool) => pool.close(), () => undefined));
   try {
-    const abandoned = store.inferences.failAbandoned(new Date());
-    if (abandoned > 0) app.log.warn({ abandoned }, 'inference records left processing by a previous run were marked failed');
+    const { failed, webhooksDue } = recoverInterrupted(store, app.webhookDispatcher);
+    if (failed > 0) app.log.warn({ abandoned: failed }, 'inference records left queued or processing by a previous run were marked failed (analysis_interrupted)');
+    if (webhooksDue > 0) app.log.info({ webhooksDue }, 'webhook deliveries left pending by a previous run are resumed');
     const retention = startRetention(store, config.retentionDays, app.log);
     app.addHook('onClose', async () => retention.stop());
     await app.listen({ host: config.host, port: config.port });

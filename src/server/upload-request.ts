@@ -34,7 +34,7 @@ export async function readUploadRequest(
   const text: Record<string, string[]> = {};
   let media: ReceivedMedia | null = null;
   try {
-    const parts = request.parts({ limits: { fileSize: limits.maxBytes, files: 1, fields: 8, fieldSize: 1024 } });
+    const parts = request.parts({ limits: { fileSize: limits.maxBytes, files: 1, fields: 8, fieldSize: 4096 } });
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw new LivenessError('invalid_argument', `Expected the media in a file field named 'file' but received a file field named '${part.fieldname}'`);

@@ -217,7 +217,7 @@ test('bad multipart forms are 400 naming what was expected; an oversize file is 
   assertError(await post({}, [['file', 'a.mp4', 'video/mp4', bytes]]), 400, 'invalid_argument', "Expected 'face-liveness' for model but received undefined");
   assertError(await post({ model: 'face-liveness' }, []), 400, 'invalid_argument', "Expected the media in a file field named 'file' but the form has none");
   assertError(await post({ model: 'face-liveness' }, [['video', 'a.mp4', 'video/mp4', bytes]]), 400, 'invalid_argument', "Expected the media in a file field named 'file' but received a file field named 'video'");
-  assertError(await post({ model: 'face-liveness', video_url: 'x' }, []), 400, 'invalid_argument', "Expected only the fields model, include and file in the form but received the field 'video_url'");
+  assertError(await post({ model: 'face-liveness', video_url: 'x' }, []), 400, 'invalid_argument', "Expected only the fields model, include, async, webhook_url and file in the form but received the field 'video_url'");
   assertError(await post({ model: 'face-liveness' }, [['file', 'a', 'video/mp4', bytes], ['file', 'b', 'video/mp4', bytes]]), 400, 'invalid_argument', 'Expected one file in the form but received more');
   assertError(await post({ model: 'face-liveness' }, [['file', 'a.txt', 'text/plain', bytes]]), 415, 'unsupported_media');
 
@@ -232,7 +232,7 @@ test('bad multipart forms are 400 naming what was expected; an oversize file is 
   }
 });
 
-test('GET of an inference still running is 202 with its id and status', async () => {
+test("GET of an inference still running is 202 with the envelope's shape, its status, and nulls for the outcome", async () => {
   const createdAt = new Date('2026-05-01T08:00:00.400Z');
   store.inferences.begin({ inferenceId: 'inf_running000000000000000000', keyId: keyAId, request: { field: 'video_url', frames: false, sources: [], include: [] }, createdAt });
   const response = await get('inf_running000000000000000000');
@@ -241,8 +241,12 @@ test('GET of an inference still running is 202 with its id and status', async ()
     inference_id: 'inf_running000000000000000000',
     model_id: 'face_liveness',
     model_name: 'Face Liveness Detection',
+    moderation_type: null,
     status: 'processing',
+    result: null,
+    response_time_ms: null,
     created_at: '2026-05-01T08:00:00Z',
+    completed_at: null,
   });
 });
 
@@ -269,7 +273,7 @@ test('bad bodies are 400 with a message naming the field and what was expected',
     [{ model: 'face-liveness', image_url: [] }, 'invalid_argument', 'Expected a URL string or an array of 1 to 16 frame URLs for image_url but received an array of length 0'],
     [{ model: 'face-liveness', image_url: ['data:image/png;base64,AAAA', null] }, 'invalid_argument', 'Expected a URL string for image_url[1] but received null'],
     [{ model: 'face-liveness', image_url: Array(17).fill('data:,') }, 'too_many_frames', 'Expected at most 16 frame URLs for image_url but received 17'],
-    [{ model: 'face-liveness', vidoe_url: 'data:,' }, 'invalid_argument', "Expected only the fields model, video_url, image_url, include in the request body but received the field 'vidoe_url'"],
+    [{ model: 'face-liveness', vidoe_url: 'data:,' }, 'invalid_argument', "Expected only the fields model, video_url, image_url, include, async, webhook_url in the request body but received the field 'vidoe_url'"],
     [{ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', include: 'evidence' }, 'invalid_argument', "Expected an array of the strings 'evidence' for include but received 'evidence' of type string"],
     [{ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', include: ['signals'] }, 'invalid_argument', "Expected an array of the strings 'evidence' for include but received 'signals' of type string at include[0]"],
     [{ model: 'face-liveness', video_url: 'ftp://example.com/a.mp4' }, 'invalid_argument', "Expected a data: URL (data:<type>;base64,<media>) or an http(s) URL for video_url but received 'ftp://example.com/a.mp4' of type string"],
@@ -398,5 +402,5 @@ test('a key over its rate per minute gets 429 with Retry-After', async () => {
 });
 
 test('an unknown route is 404 not_found in the same error shape', async () => {
-  assertError(await app.inject({ method: 'GET', url: '/v2/things' }), 404, 'not_found', 'Expected one of the routes POST /v1/inferences, GET /v1/inferences/:id, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics but received GET /v2/things');
+  assertError(await app.inject({ method: 'GET', url: '/v2/things' }), 404, 'not_found', 'Expected one of the routes POST /v1/inferences, GET /v1/inferences/:id, GET /v1/inferences/:id/webhook, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics but received GET /v2/things');
 });

@@ -44,10 +44,20 @@ after(async () => {
 
 test('/openapi.json is OpenAPI 3.1 with every route, and /v1 routes ask for a key', () => {
   assert.equal(document.openapi, '3.1.0');
-  assert.deepEqual(Object.keys(document.paths).sort(), ['/healthz', '/readyz', '/v1/inferences', '/v1/inferences/{id}', '/v1/sessions', '/v1/sessions/{id}', '/v1/sessions/{id}/capture', '/v1/sessions/{id}/challenge']);
+  assert.deepEqual(Object.keys(document.paths).sort(), ['/healthz', '/readyz', '/v1/inferences', '/v1/inferences/{id}', '/v1/inferences/{id}/webhook', '/v1/sessions', '/v1/sessions/{id}', '/v1/sessions/{id}/capture', '/v1/sessions/{id}/challenge']);
   assert.ok(document.paths['/v1/inferences']!.post!.responses['200']);
   assert.ok(document.paths['/v1/inferences/{id}']!.get!.responses['202']);
   assert.deepEqual(document.paths['/v1/inferences']!.post!.security, [{ bearer: [] }, { apiKey: [] }]);
+});
+
+test('the asynchronous mode is documented: 202 queued, the webhook headers and signature, the webhook route', () => {
+  const post = document.paths['/v1/inferences']!.post! as unknown as { responses: Record<string, { description: string }>; requestBody: { content: Record<string, { schema: { properties: Record<string, { description: string }> } }> } };
+  assert.match(post.responses['202']!.description, /queued/);
+  const fields = post.requestBody.content['application/json']!.schema.properties;
+  assert.match(fields.async!.description, /202/);
+  for (const words of ['Liveness-Timestamp', 'Liveness-Signature', 'v1=<hex HMAC-SHA256', 'liveness keys webhook-secret', 'LIVENESS_WEBHOOK_MAX_ATTEMPTS']) assert.ok(fields.webhook_url!.description.includes(words), words);
+  assert.ok(document.paths['/v1/inferences/{id}/webhook']!.get!.responses['200']);
+  assert.ok(document.paths['/v1/inferences/{id}']!.get!.responses['503']!.description.includes('`analysis_interrupted`'));
 });
 
 test('every error code of the table is documented with its status and meaning', () => {
