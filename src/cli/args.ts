@@ -100,8 +100,11 @@ Usage:
                                               LIVENESS_* variables, listed in README.md
   liveness keys create [--name N] [--rate N/min]
                                               a new API key for the HTTP API, shown once on the
-                                              last line (default rate 60/min)
+                                              last line (default rate 60/min), after its webhook
+                                              signing secret
   liveness keys list | keys revoke <id>       the API keys (ids, not keys) | revoke one
+  liveness keys webhook-secret [<id>]         a key's webhook signing secret (no id: the one for
+                                              LIVENESS_AUTH=off)
   liveness help | version
 
 Inputs are recognised by content: mp4, mov, avi, webm, mkv videos; jpg, png, webp stills (50 MB at most).

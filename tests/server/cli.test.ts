@@ -5,6 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { deriveWebhookSecret, WEBHOOK_SERVER_SECRET } from '../../src/server/webhook-signature.js';
+import { openStore } from '../../src/store/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 
 let dataDir: string;
@@ -43,6 +45,31 @@ test('keys create prints the key once, on its last line; list shows ids, never k
   const badRate = await run(['keys', 'create', '--rate', 'fast']);
   assert.equal(badRate.code, 3);
   assert.match(badRate.stderr, /invalid_argument: Expected requests per minute as N or N\/min, from 1 to 1000000 for --rate but received 'fast'/);
+});
+
+test('keys create prints the webhook signing secret before the key; keys webhook-secret prints it again, as the server derives it', async () => {
+  const created = await run(['keys', 'create', '--name', 'hooks']);
+  assert.equal(created.code, 0, created.stderr);
+  const id = /Created API key (key_[a-z0-9]{12})/.exec(created.stdout)![1]!;
+  const secret = /^Webhook signing secret .*: (whsec_[A-Za-z0-9_-]{43})$/m.exec(created.stdout)?.[1];
+  assert.ok(secret, created.stdout);
+  assert.match(created.stdout.trim().split('\n').at(-1)!, /^lk_[0-9A-Za-z]{32}$/, 'the key stays on the last line');
+
+  const again = await run(['keys', 'webhook-secret', id]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, `${secret}\n`);
+  const store = openStore(dataDir);
+  try {
+    assert.equal(deriveWebhookSecret(store.serverSecrets.get(WEBHOOK_SERVER_SECRET), id), secret);
+    const deployment = await run(['keys', 'webhook-secret']);
+    assert.equal(deployment.stdout, `${deriveWebhookSecret(store.serverSecrets.get(WEBHOOK_SERVER_SECRET), null)}\n`);
+    assert.notEqual(deployment.stdout, again.stdout);
+  } finally {
+    store.close();
+  }
+  const unknown = await run(['keys', 'webhook-secret', 'key_nope']);
+  assert.equal(unknown.code, 3);
+  assert.equal(unknown.stderr, "liveness: not_found: Expected the id of an API key (see `liveness keys list`) but received 'key_nope'\n");
 });
 
 test('a bad setting stops serve before it starts, naming the variable', async () => {
