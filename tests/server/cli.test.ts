@@ -1,13 +1,16 @@
 /** The `liveness keys` and `liveness serve` commands, run as a user would run them. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { deriveWebhookSecret, WEBHOOK_SERVER_SECRET } from '../../src/server/webhook-signature.js';
+import { deriveWebhookSecret, verifyWebhookSignature, WEBHOOK_SERVER_SECRET } from '../../src/server/webhook-signature.js';
 import { openStore } from '../../src/store/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { franckClip, noFranck } from '../helpers/media.js';
 
 let dataDir: string;
 
@@ -78,14 +81,14 @@ test('a bad setting stops serve before it starts, naming the variable', async ()
   assert.equal(stderr, "liveness: invalid_config: Expected an integer from 0 to 65535 for LIVENESS_PORT but received 'eighty' of type string\n");
 });
 
-test('serve listens, becomes ready, answers with a key, and exits 0 on SIGTERM', async () => {
-  const secret = (await run(['keys', 'create'])).stdout.trim().split('\n').at(-1)!;
-  const child = spawn(process.execPath, [BIN, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVENESS_DATA_DIR: dataDir, LIVENESS_PORT: '0' } });
+/** `liveness serve` in a child process on a free port, once it answers /readyz with 200. */
+async function startServe(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [BIN, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIVENESS_DATA_DIR: dataDir, LIVENESS_PORT: '0', ...env } });
   const exited = new Promise<number | null>((done) => child.on('close', done));
   try {
     let log = '';
     const url = await new Promise<string>((found, fail) => {
-      child.stdout.on('data', (d) => {
+      child.stdout!.on('data', (d) => {
         log += d;
         const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
         if (match) found(match[1]!);
@@ -99,6 +102,17 @@ test('serve listens, becomes ready, answers with a key, and exits 0 on SIGTERM',
       ready = await fetch(`${url}/readyz`);
     }
     assert.equal(ready.status, 200);
+    return { url, child, exited };
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
+}
+
+test('serve listens, becomes ready, answers with a key, and exits 0 on SIGTERM', async () => {
+  const secret = (await run(['keys', 'create'])).stdout.trim().split('\n').at(-1)!;
+  const { url, child, exited } = await startServe();
+  try {
     const response = await fetch(`${url}/v1/inferences`, {
       method: 'POST',
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
@@ -110,4 +124,42 @@ test('serve listens, becomes ready, answers with a key, and exits 0 on SIGTERM',
     child.kill('SIGTERM');
   }
   assert.equal(await exited, 0);
+});
+
+test('SIGTERM right after an async request is accepted: serve finishes the analysis and delivers its webhook, then exits 0', { skip: noFranck }, async (t) => {
+  const lines = (await run(['keys', 'create'])).stdout.trim().split('\n');
+  const secret = lines.at(-1)!;
+  const webhookSecret = /(whsec_\S+)$/m.exec(lines.join('\n'))![1]!;
+  const deliveries: Array<{ body: string; timestamp: string; signature: string }> = [];
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      deliveries.push({ body, timestamp: request.headers['liveness-timestamp'] as string, signature: request.headers['liveness-signature'] as string });
+      response.writeHead(204).end();
+    });
+  });
+  t.after(() => receiver.close());
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+
+  const { url, child, exited } = await startServe({ LIVENESS_URL_ALLOWLIST: '127.0.0.1' });
+  let id: string;
+  try {
+    const video = (await readFile(await franckClip('live-5s.mp4', 5))).toString('base64');
+    const response = await fetch(`${url}/v1/inferences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'face-liveness', video_url: `data:video/mp4;base64,${video}`, async: true, webhook_url: webhookUrl }),
+    });
+    assert.equal(response.status, 202);
+    id = ((await response.json()) as { inference_id: string }).inference_id;
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0);
+  assert.equal(deliveries.length, 1);
+  const body = JSON.parse(deliveries[0]!.body) as { inference_id: string; status: string };
+  assert.deepEqual([body.inference_id, body.status], [id, 'completed']);
+  assert.ok(verifyWebhookSignature({ secret: webhookSecret, body: deliveries[0]!.body, timestamp: deliveries[0]!.timestamp, signature: deliveries[0]!.signature }));
 });
