@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
 import { PROJECT_ROOT } from '../deps.js';
 import { LivenessError } from '../errors.js';
@@ -20,6 +20,7 @@ import type { ServerConfig } from './config.js';
 import { sendError, toApiError } from './error-reply.js';
 import { DEFAULT_FETCH_OPTIONS, fetchMedia, type FetchMediaOptions } from './fetch-media.js';
 import type { MediaFetcher } from './inference-request.js';
+import { loggerOptions } from './logging.js';
 import { createMetrics, registerMetricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { createRateLimiter, createRateLimitHook } from './rate-limit.js';
@@ -45,8 +46,8 @@ export interface AppOptions {
   readonly store: Store;
   /** The analysis settings; the media size limit also sets the request body limit. */
   readonly analysis?: AnalysisConfig;
-  /** Fastify's logger option: false (the default) for none, true or pino options for JSON lines. */
-  readonly logger?: FastifyServerOptions['logger'];
+  /** False (the default) for no log; otherwise JSON lines at `level` (default info) to `stream` (default stdout). */
+  readonly logger?: false | { readonly level?: string; readonly stream?: NodeJS.WritableStream };
   /** How http(s) media URLs are fetched and webhooks sent: time limits, and the resolver and connector for tests. */
   readonly urlFetch?: Partial<Omit<FetchMediaOptions, 'allowlist' | 'maxBytes'>>;
   /** A number in [0, 1) for the webhook retries' jitter (tests pin it). */
@@ -75,7 +76,16 @@ const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /v1/inferences/
 export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, logger = false, urlFetch = {}, challengeChecker, now = () => new Date(), random }: AppOptions): FastifyInstance {
   const bodyLimitBytes = requestBodyLimit(analysis.ingest.maxBytes);
   // With a Content-Length over the limit, Fastify answers 413 before reading the body.
-  const app = Fastify({ logger, bodyLimit: bodyLimitBytes });
+  const logging = loggerOptions(logger ? logger.level : undefined);
+  const app = Fastify({
+    ...logging,
+    logger: logger ? { ...(logging.logger as object), ...(logger.stream ? { stream: logger.stream } : {}) } : false,
+    bodyLimit: bodyLimitBytes,
+  });
+  // The request's id (its X-Request-Id, or a fresh UUID) goes back with every reply, to match log lines.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   const queue = createAnalysisQueue(config);
   const metrics = createMetrics(queue);
   const measured = analyzer instanceof Promise ? analyzer.then(metrics.measureAnalyzer) : metrics.measureAnalyzer(analyzer);

@@ -33,6 +33,8 @@ export interface ServerConfig {
   readonly webhookRetryBaseMs: number;
   /** On SIGTERM, how long queued and running asynchronous inferences (and their first webhook attempt) may take to finish. */
   readonly shutdownGraceS: number;
+  /** The JSON log's level. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
 interface Rejection {
@@ -129,6 +131,12 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
     doc: 'On SIGTERM, seconds that accepted asynchronous inferences and their first webhook attempt may take to finish; what is left is failed at the next start.',
     default: '25',
     parse: (raw) => integerIn(raw, 0, 3600),
+  },
+  logLevel: {
+    env: 'LIVENESS_LOG_LEVEL',
+    doc: 'JSON log lines on stdout at this level and above: fatal, error, warn, info (one line per request), debug or silent.',
+    default: 'info',
+    parse: (raw) => (['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(raw) ? { value: raw as ServerConfig['logLevel'] } : { expected: 'one of fatal, error, warn, info, debug, silent' }),
   },
 });
 

@@ -7,11 +7,11 @@
  * closes the database.
  */
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { LivenessError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import type { Analyzer } from './analyzer.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import type { ServerConfig } from './config.js';
 import { recoverInterrupted } from './recover-interrupted.js';
 import { startRetention } from './retention.js';
@@ -26,14 +26,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig, options: { readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: { readonly logger?: AppOptions['logger'] } = {}): Promise<RunningServer> {
   const store = openStore(config.dataDir);
   // One worker per analysis slot: the analysis queue never runs more than `concurrency` at once.
   const ready = startWorkerPool({ size: config.concurrency, depsOptions: config.calibration ? { fusionPath: config.calibration } : {} });
   // The app reports a failed load through /readyz and the log; callers learn of it from `ready`.
   ready.catch(() => undefined);
   // The workers also check capture sessions' colour challenges, with the models they hold.
-  const app = buildApp({ config, analyzer: ready, challengeChecker: ready, store, logger: options.logger ?? true });
+  const app = buildApp({ config, analyzer: ready, challengeChecker: ready, store, logger: options.logger ?? { level: config.logLevel } });
   app.addHook('onClose', async () => store.close());
   app.addHook('onClose', async () => ready.then((pool) => pool.close(), () => undefined));
   try {

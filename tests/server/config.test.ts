@@ -19,6 +19,7 @@ test('defaults: private host, port 8080, ./data, auth on, no URL hosts, 30 days,
     webhookMaxAttempts: 6,
     webhookRetryBaseMs: 2000,
     shutdownGraceS: 25,
+    logLevel: 'info',
   });
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.urlAllowlist));
   assert.throws(() => {
