@@ -58,12 +58,16 @@ export interface AppOptions {
   readonly now?: () => Date;
 }
 
-/** Base64 carries 3 bytes in 4 characters; the rest is room for the JSON and 16 data: URL prefixes. */
+/** Room for the JSON fields or the multipart headers around the media. */
 const BODY_OVERHEAD_BYTES = 64 * 1024;
 
-/** The largest request body that can carry `maxMediaBytes` of media as base64 data: URLs. */
+/**
+ * The largest request body: the media limit plus room for the form, however the media comes. A body
+ * announced larger is refused before it is read. Base64 carries 3 bytes in 4 characters, so a
+ * `data:` URL carries at most three quarters of the media limit; larger media go as an upload or a URL.
+ */
 export function requestBodyLimit(maxMediaBytes: number): number {
-  return Math.ceil(maxMediaBytes / 3) * 4 + BODY_OVERHEAD_BYTES;
+  return maxMediaBytes + BODY_OVERHEAD_BYTES;
 }
 
 const ROUTES = 'POST /v1/inferences, GET /v1/inferences/:id, GET /v1/inferences/:id/webhook, POST /v1/sessions, GET /v1/sessions/:id, POST /v1/sessions/:id/challenge, POST /v1/sessions/:id/capture, GET /capture, GET /healthz, GET /readyz, GET /openapi.json, GET /docs or GET /metrics';

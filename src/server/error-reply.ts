@@ -34,7 +34,7 @@ export function toApiError(error: unknown, request: FastifyRequest, limits: { re
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new LivenessError(
         'media_too_large',
-        `Expected a request body of at most ${formatBytes(limits.bodyLimitBytes)} (50 MB of media as base64) but received ${describeLength(request)}`,
+        `Expected a request body of at most ${formatBytes(limits.bodyLimitBytes)} (the media limit and 64 KiB for the form; base64 in a data: URL is a third larger than its media, so send large media as an upload or a URL) but received ${describeLength(request)}`,
       );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new LivenessError('unsupported_content_type', `Expected Content-Type application/json or multipart/form-data but received ${quoteHeader(request.headers['content-type'])}`);

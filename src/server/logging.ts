@@ -30,7 +30,7 @@ interface LoggedRequest {
 }
 
 /** Fastify's logger settings: JSON lines at `level`, request ids, redaction. */
-export function loggerOptions(level = 'info'): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader' | 'requestIdLogLabel'> {
+export function loggerOptions(level = 'info'): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader'> {
   return {
     logger: {
       level,
@@ -55,7 +55,6 @@ export function loggerOptions(level = 'info'): Pick<FastifyServerOptions, 'logge
       },
     },
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -49,9 +49,9 @@ test('log lines carry the request id the reply carries, and never the key or URL
 
   const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.ok(lines.length >= 6, `a line as each request comes and goes (${lines.length})`);
-  assert.ok(lines.every((line) => typeof line.requestId === 'string'), 'every request line has its id');
-  assert.ok(lines.some((line) => line.requestId === unknown.headers['x-request-id']), 'the reply names the id the log uses');
-  assert.ok(lines.some((line) => line.requestId === 'trace-42'));
+  assert.ok(lines.every((line) => typeof line.reqId === 'string'), 'every request line has its id');
+  assert.ok(lines.some((line) => line.reqId === unknown.headers['x-request-id']), 'the reply names the id the log uses');
+  assert.ok(lines.some((line) => line.reqId === 'trace-42'));
   for (const secret of [key, 'tok_secret_1', 'pa55word']) assert.ok(!text.includes(secret), `${secret.slice(0, 6)}… is not in the log`);
   assert.ok(text.includes('token=***'), 'the masked query is logged');
 });
