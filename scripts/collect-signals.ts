@@ -4,10 +4,14 @@
  * its label, subject and signal values. `fit-fusion` reads that file.
  *
  *   node dist/scripts/collect-signals.js [--bench DIR] [--out .cache/signals.jsonl] [--only video,frames,image]
+ *     [--synth DIR/manifest.csv ...]
+ *
+ * `--synth` adds the items of a `liveness synth` manifest made from bench clips; each counts as the
+ * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadObservationDeps } from '../src/deps.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     bench: { type: 'string', default: process.env.BENCH_DIR ?? resolve('..', 'shared', 'bench') },
     out: { type: 'string', default: '.cache/signals.jsonl' },
     only: { type: 'string', default: 'video,frames,image,crop' },
+    synth: { type: 'string', multiple: true, default: [] },
   },
 });
 const benchDir = values.bench!;
@@ -69,6 +74,14 @@ if (kinds.has('video')) {
         items.push({ id: `synth/${clip.subject}-${n}-${species}`, input: { kind: 'media', source: { path: output } }, label: 'print', species, subject: clip.subject, kind: 'video', synthetic: true });
       }
     }
+  }
+}
+
+for (const manifestPath of values.synth!) {
+  for (const row of parseCsvRecords(await readFile(manifestPath, 'utf8'))) {
+    const subject = /\/videos\/(s\d+)\//.exec(row.source ?? '')?.[1] ?? (row.source?.includes('franck') ? 's30' : row.subject!);
+    const path = join(dirname(manifestPath), row.path!);
+    items.push({ id: `synth/${row.path}`, input: { kind: 'media', source: { path } }, label: row.label!, species: row.species!, subject, kind: 'video', synthetic: true });
   }
 }
 

@@ -4,12 +4,19 @@
  * security-first: the lowest threshold that rejects every cross-validated attack, as long as at most
  * 10 % of bona fide items are then rejected; otherwise the threshold where 10 % are.
  *
- *   node dist/scripts/fit-fusion.js [--in .cache/signals.jsonl] [--out models/fusion.json]
+ *   node dist/scripts/fit-fusion.js [--in .cache/signals.jsonl] [--unseen .cache/signals-unseen.jsonl]
+ *     [--out models/fusion.json] [--signals a,b,…]
+ *
+ * `--unseen` attacks are never trained on: kinds of attack the fusion is not fitted to (paper masks,
+ * replays of a video), each scored by the model that left its subject out, and reported per species
+ * at the chosen threshold. The attack typing is fitted on every attack of both files.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { L2, fitProfile, type FeatureSpec, type TrainingRow } from '../src/fusion/fit.js';
 import type { FusionModel } from '../src/fusion/model.js';
+import { fitTyping, type TypingFit, type TypingRow } from '../src/fusion/typing.js';
+import type { AttackTypeName } from '../src/verdict/attack-types.js';
 import { apcer, bpcer, equalErrorRate, rocAuc, type Scored } from '../src/metrics/index.js';
 
 interface Row {
@@ -22,9 +29,10 @@ interface Row {
   usable?: number;
   signals?: Record<string, number | null>;
   error?: string;
+  synthetic?: boolean;
 }
 
-const TEMPORAL: FeatureSpec = [
+const ALL_TEMPORAL: FeatureSpec = [
   { signal: 'face_motion', transform: 'log' },
   { signal: 'planar_fit_residual', transform: 'log' },
   { signal: 'eye_dynamics', transform: 'log' },
@@ -32,11 +40,25 @@ const TEMPORAL: FeatureSpec = [
 ];
 const MAX_BPCER = 0.1;
 
-const { values } = parseArgs({ options: { in: { type: 'string', default: '.cache/signals.jsonl' }, out: { type: 'string', default: 'models/fusion.json' } } });
-const rows = (await readFile(values.in!, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Row);
-const temporalRows = rows.filter((r) => !r.error && !r.inconclusive && r.signals && (r.mode === 'video' || r.mode === 'frames') && (r.usable ?? 0) >= 3);
-const training: TrainingRow[] = temporalRows.map((r) => ({ subject: r.subject, bonaFide: r.label === 'live', species: r.species, signals: r.signals! }));
-const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER });
+const { values } = parseArgs({
+  options: {
+    in: { type: 'string', default: '.cache/signals.jsonl' },
+    unseen: { type: 'string' },
+    out: { type: 'string', default: 'models/fusion.json' },
+    // For ablations: fit on these signals only (comma-separated).
+    signals: { type: 'string', default: ALL_TEMPORAL.map((f) => f.signal).join(',') },
+  },
+});
+const chosen = new Set(values.signals!.split(','));
+const TEMPORAL = ALL_TEMPORAL.filter((f) => chosen.has(f.signal));
+const readRows = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Row);
+const temporal = (rows: readonly Row[]) => rows.filter((r) => !r.error && !r.inconclusive && r.signals && (r.mode === 'video' || r.mode === 'frames') && (r.usable ?? 0) >= 3);
+const toTraining = (r: Row) => ({ subject: r.subject, bonaFide: r.label === 'live', species: r.species, signals: r.signals!, synthetic: r.synthetic ?? false });
+const temporalRows = temporal(await readRows(values.in!));
+const training: Array<TrainingRow & { synthetic: boolean }> = temporalRows.map(toTraining);
+const unseen = values.unseen ? temporal(await readRows(values.unseen)).map(toTraining) : [];
+if (unseen.some((r) => r.bonaFide)) throw new Error(`${values.unseen} must hold attacks only`);
+const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
 
 const scored: Scored[] = fit.rows.map((r, i) => ({ score: fit.outOfFold[i]!, bonaFide: r.bonaFide }));
 const threshold = fit.profile.threshold;
@@ -45,7 +67,8 @@ const only = (keep: (r: TrainingRow) => boolean) => scored.filter((_, i) => keep
 // Each signal's raw value as a score (no fitting, so nothing to cross-validate): all attacks, then per species.
 const perSignalRawAuc = Object.fromEntries(
   TEMPORAL.map(({ signal }) => {
-    const auc = (keep: (r: TrainingRow) => boolean) => round(rocAuc(fit.rows.filter(keep).map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
+    const withValue = (r: TrainingRow) => typeof r.signals[signal] === 'number';
+    const auc = (keep: (r: TrainingRow) => boolean) => round(rocAuc(fit.rows.filter((r) => withValue(r) && keep(r)).map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
     return [signal, { all: auc(() => true), ...Object.fromEntries(species.map((s) => [s, auc((r) => r.bonaFide || r.species === s)])) }];
   }),
 );
@@ -64,27 +87,85 @@ const report = {
       // s09–s30: bona fide clips from other cameras, light and filters than the selfie captures.
       bpcerOnS09toS30: round(bpcer(only((r) => r.bonaFide && liveSubjects.has(r.subject)), threshold), 4),
       apcerAtThresholdBySpecies: Object.fromEntries(species.map((s) => [s, round(apcer(only((r) => r.bonaFide || r.species === s), threshold), 4)])),
+      // The same cross-validated scores on recorded media only: bench videos and NUAA sequences.
+      recordedOnly: (() => {
+        const recorded = only((r) => !(r as (typeof training)[number]).synthetic);
+        return { items: recorded.length, rocAuc: round(rocAuc(recorded), 4), eer: round(equalErrorRate(recorded).eer, 4) };
+      })(),
     },
   },
   single: { note: 'no single-frame signal has held up in cross-validation: one still fails closed' },
 };
 
+// Unseen kinds of attack: APCER at the threshold, and each signal's raw AUC against the bona fide rows.
+const unseenSpecies = [...new Set(fit.heldOutRows.map((r) => r.species))];
+(report.temporal as Record<string, unknown>).unseenAttacks = Object.fromEntries(
+  unseenSpecies.map((name) => {
+    const scores = fit.heldOut.filter((_, i) => fit.heldOutRows[i]!.species === name);
+    const bonaFide = fit.rows.filter((r) => r.bonaFide);
+    const attacks = fit.heldOutRows.filter((r) => r.species === name);
+    const rawAuc = Object.fromEntries(
+      TEMPORAL.map(({ signal }) => {
+        const scored = [...bonaFide, ...attacks].filter((r) => typeof r.signals[signal] === 'number').map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }));
+        return [signal, round(rocAuc(scored), 3)];
+      }),
+    );
+    return [name, { items: scores.length, apcerAtThreshold: round(scores.filter((score) => score >= threshold).length / scores.length, 4), perSignalRawAuc: rawAuc }];
+  }),
+);
+
+// Attack typing, on every attack the temporal profile scores: which instrument, cross-validated by subject.
+const typingRows: TypingRow[] = [...fit.rows, ...fit.heldOutRows].filter((r) => !r.bonaFide).map((r) => ({ subject: r.subject, type: attackTypeOf(r.species), signals: r.signals }));
+const typing = fitTyping(typingRows, TEMPORAL);
+(report.temporal as Record<string, unknown>).typing = typingReport(typing);
+
 const model: FusionModel = {
   version: `fusion-${new Date().toISOString().slice(0, 10)}`,
   profiles: {
-    temporal: fit.profile,
+    temporal: { ...fit.profile, typing: typing.model },
     single: { features: [], bias: 0, threshold: 1, thresholdSource: 'no validated signal for this input: it fails closed (always an attack, confidence 0)' },
   },
   provenance: {
     fittedBy: 'scripts/fit-fusion.ts (node dist/scripts/fit-fusion.js) on the output of scripts/collect-signals.ts',
     data: 'the dev bench (../shared/bench: videos and NUAA print sequences) and, as print attacks, a looped still and a hand-moved still made from each bona fide bench clip and franck.mp4 (src/synth/still-attacks.ts)',
+    unseenAttacks: values.unseen
+      ? `never trained on: ${unseenSpecies.join(', ')} (liveness synth from the bona fide bench clips), scored by the model that left their subject out`
+      : 'none given',
     method: `logistic regression on standardised features, L2 = ${L2}, classes weighted to balance; leave-one-subject-out cross-validation`,
+    typing: 'softmax regression over the same features on every attack above, the unseen ones included (print: prints and stills; replay: screens; paper_mask), classes weighted to balance; leave-one-subject-out cross-validation',
     operatingPoint: `lowest threshold with cross-validated APCER = 0 if BPCER <= ${MAX_BPCER * 100} % there, else the threshold where BPCER = ${MAX_BPCER * 100} %`,
     report,
   },
 };
 await writeFile(values.out!, `${JSON.stringify(model, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
+
+/** The instrument behind each attack species of the bench and of `liveness synth`. */
+function attackTypeOf(species: string): AttackTypeName {
+  if (species === 'paper_mask') return 'paper_mask';
+  if (/replay$/.test(species)) return 'replay';
+  if (/^(print_photo|looped_still|moved_still)$/.test(species)) return 'print';
+  throw new Error(`no attack type for species ${species}`);
+}
+
+/** Cross-validated accuracy, calibration (mean confidence, expected calibration error, Brier) and confusion. */
+function typingReport({ model, rows, outOfFold }: TypingFit) {
+  const predicted = outOfFold.map((p) => p.indexOf(Math.max(...p)));
+  const truth = rows.map((r) => model.types.indexOf(r.type));
+  const confidence = outOfFold.map((p, i) => p[predicted[i]!]!);
+  const correct: number[] = predicted.map((k, i) => (k === truth[i] ? 1 : 0));
+  const bins = Array.from({ length: 5 }, (_, b) => rows.map((_, i) => i).filter((i) => Math.min(4, Math.floor(confidence[i]! * 5)) === b));
+  const ece = bins.reduce((sum, bin) => sum + (bin.length === 0 ? 0 : Math.abs(bin.reduce((s, i) => s + correct[i]! - confidence[i]!, 0))), 0) / rows.length;
+  const brier = outOfFold.reduce((sum, p, i) => sum + p.reduce((s, q, k) => s + (q - (k === truth[i] ? 1 : 0)) ** 2, 0), 0) / rows.length;
+  return {
+    items: rows.length,
+    accuracy: round(correct.reduce((s, v) => s + v, 0) / rows.length, 4),
+    meanConfidence: round(confidence.reduce((s, v) => s + v, 0) / rows.length, 4),
+    expectedCalibrationError: round(ece, 4),
+    brier: round(brier, 4),
+    confusion: Object.fromEntries(model.types.map((type, k) => [type, Object.fromEntries(model.types.map((other, m) => [other, truth.filter((t, i) => t === k && predicted[i] === m).length]))])),
+  };
+}
 
 function round(value: number, digits = 6): number {
   return Math.round(value * 10 ** digits) / 10 ** digits;

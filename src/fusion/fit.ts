@@ -16,7 +16,11 @@ export interface TrainingRow {
   readonly signals: Readonly<Record<string, number | null>>;
 }
 
-export type FeatureSpec = ReadonlyArray<{ readonly signal: string; readonly transform: FeatureTransform }>;
+/**
+ * The features of a profile. An `optional` signal may be missing from a row (a signal with nothing
+ * to say about that input): it then counts as the feature's mean, in fitting as at run time.
+ */
+export type FeatureSpec = ReadonlyArray<{ readonly signal: string; readonly transform: FeatureTransform; readonly optional?: boolean }>;
 
 /**
  * Where to put the threshold, on cross-validated scores:
@@ -34,16 +38,29 @@ export interface FitResult {
   /** Cross-validated (out-of-fold) score of each usable row, in the order of `rows`. */
   readonly rows: readonly TrainingRow[];
   readonly outOfFold: readonly number[];
+  /** Held-out scores of the evaluation-only rows (usable ones, in the order of `heldOutRows`). */
+  readonly heldOutRows: readonly TrainingRow[];
+  readonly heldOut: readonly number[];
 }
 
 export const L2 = 1;
 
-export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, target: ThresholdTarget): FitResult {
-  const rows = allRows.filter((r) => spec.every((f) => typeof r.signals[f.signal] === 'number'));
+/**
+ * `evaluationRows` are never trained on: each is scored by the fold model that left its subject out
+ * (or, for a subject with no training rows, by the final model). Attacks of a kind the model has
+ * never seen, measured on people it has never seen.
+ */
+export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, target: ThresholdTarget, evaluationRows: readonly TrainingRow[] = []): FitResult {
+  const usable = (r: TrainingRow) => spec.every((f) => f.optional || typeof r.signals[f.signal] === 'number');
+  const rows = allRows.filter(usable);
+  const heldOutRows = evaluationRows.filter(usable);
   if (!rows.some((r) => r.bonaFide) || !rows.some((r) => !r.bonaFide)) {
     throw new Error('fitting needs both bona fide and attack items with every signal of the profile');
   }
-  const x = rows.map((r) => spec.map((f) => transformValue(r.signals[f.signal]!, f.transform)));
+  const features = (r: TrainingRow) => spec.map((f) => (typeof r.signals[f.signal] === 'number' ? transformValue(r.signals[f.signal]!, f.transform) : Number.NaN));
+  const x = rows.map(features);
+  const heldOutX = heldOutRows.map(features);
+  const heldOut = new Array<number>(heldOutRows.length).fill(Number.NaN);
   const y = rows.map((r) => (r.bonaFide ? 1 : 0));
   const outOfFold = new Array<number>(rows.length).fill(Number.NaN);
   for (const subject of new Set(rows.map((r) => r.subject))) {
@@ -53,14 +70,22 @@ export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, t
     const trainable = train.some((i) => y[i] === 1) && train.some((i) => y[i] === 0);
     const model = fitStandardised(trainable ? train.map((i) => x[i]!) : x, trainable ? train.map((i) => y[i]!) : y);
     for (const i of test) outOfFold[i] = model.predict(x[i]!);
+    heldOutRows.forEach((r, i) => {
+      if (r.subject === subject) heldOut[i] = model.predict(heldOutX[i]!);
+    });
   }
   const threshold = chooseThreshold(rows, outOfFold, target);
   const final = fitStandardised(x, y);
+  heldOut.forEach((score, i) => {
+    if (Number.isNaN(score)) heldOut[i] = final.predict(heldOutX[i]!);
+  });
   return {
     rows,
     outOfFold,
+    heldOutRows,
+    heldOut,
     profile: {
-      features: spec.map((f, j) => ({ ...f, mean: round(final.mean[j]!), std: round(final.std[j]!), weight: round(final.fit.weights[j]!) })),
+      features: spec.map((f, j) => ({ signal: f.signal, transform: f.transform, mean: round(final.mean[j]!), std: round(final.std[j]!), weight: round(final.fit.weights[j]!), ...(f.optional ? { optional: true } : {}) })),
       bias: round(final.fit.bias),
       threshold: round(threshold.value),
       thresholdSource: threshold.source,
@@ -68,15 +93,18 @@ export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, t
   };
 }
 
+/** Missing values (NaN) are left out of the mean and spread and then stand at the mean (z = 0). */
 function fitStandardised(x: readonly number[][], y: readonly number[]) {
   const d = x[0]!.length;
-  const mean = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j]!, 0) / x.length);
-  const std = Array.from({ length: d }, (_, j) => Math.sqrt(x.reduce((s, r) => s + (r[j]! - mean[j]!) ** 2, 0) / x.length) || 1);
-  const z = x.map((r) => r.map((v, j) => (v - mean[j]!) / std[j]!));
+  const present = (j: number) => x.map((r) => r[j]!).filter(Number.isFinite);
+  const mean = Array.from({ length: d }, (_, j) => present(j).reduce((s, v) => s + v, 0) / Math.max(1, present(j).length));
+  const std = Array.from({ length: d }, (_, j) => Math.sqrt(present(j).reduce((s, v) => s + (v - mean[j]!) ** 2, 0) / Math.max(1, present(j).length)) || 1);
+  const standardise = (r: readonly number[]) => r.map((v, j) => (Number.isFinite(v) ? (v - mean[j]!) / std[j]! : 0));
+  const z = x.map(standardise);
   const positives = y.filter((v) => v === 1).length;
   const weights = y.map((v) => (v === 1 ? y.length / (2 * positives) : y.length / (2 * (y.length - positives))));
   const fit = fitLogistic(z, y, { l2: L2, sampleWeights: weights });
-  return { mean, std, fit, predict: (r: readonly number[]) => predictLogistic(fit, r.map((v, j) => (v - mean[j]!) / std[j]!)) };
+  return { mean, std, fit, predict: (r: readonly number[]) => predictLogistic(fit, standardise(r)) };
 }
 
 function chooseThreshold(rows: readonly TrainingRow[], scores: readonly number[], target: ThresholdTarget): { value: number; source: string } {

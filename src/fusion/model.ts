@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { invalidArgument } from '../errors.js';
 import type { ComputedSignal } from '../signals/index.js';
+import type { TypingModel } from './typing.js';
 
 /** How a signal's value becomes a model feature. */
 export type FeatureTransform = 'identity' | 'log' | 'logit';
@@ -12,6 +13,8 @@ export interface FusionFeature {
   readonly mean: number;
   readonly std: number;
   readonly weight: number;
+  /** A signal that has nothing to say about some inputs (no value): it then stands at its mean. */
+  readonly optional?: boolean;
 }
 
 /** A logistic model over the signals that apply to one kind of input. */
@@ -21,6 +24,8 @@ export interface FusionProfile {
   /** Operating point on real_probability, with where it came from. */
   readonly threshold: number;
   readonly thresholdSource: string;
+  /** Which attack instrument, for inputs this profile calls attacks (absent: not typed). */
+  readonly typing?: TypingModel;
 }
 
 export type ProfileName = 'temporal' | 'single';
@@ -45,7 +50,7 @@ export interface Fused {
   readonly logit: number;
   readonly realProbability: number;
   readonly contributions: readonly Contribution[];
-  /** Signals the profile uses that had no value for this input. */
+  /** Signals the profile needs that had no value for this input (optional ones are not listed). */
   readonly missing: readonly string[];
 }
 
@@ -81,7 +86,7 @@ export function fuseSignals(signals: readonly ComputedSignal[], model: FusionMod
   const contributions = profile.features.map((feature) => {
     const value = signals.find((s) => s.name === feature.signal)?.value ?? null;
     if (value === null) {
-      missing.push(feature.signal);
+      if (!feature.optional) missing.push(feature.signal);
       return { signal: feature.signal, value, contribution: 0 };
     }
     const contribution = (feature.weight * (transformValue(value, feature.transform) - feature.mean)) / feature.std;

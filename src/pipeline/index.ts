@@ -9,6 +9,7 @@ import { decodeFrames, type Frame, type SourceInfo } from '../decode/index.js';
 import type { Deps, ObservationDeps } from '../deps.js';
 import { findFaces, landmarkFaces, type FaceCandidate, type FrameFaces } from '../faces/index.js';
 import { fuseSignals, type Fused, type ProfileName } from '../fusion/model.js';
+import { typeAttack } from '../fusion/typing.js';
 import { ingestMedia, type AnalysisInput, type InputMode } from '../ingest/index.js';
 import { assessQuality, type QualityReport } from '../quality/index.js';
 import { computeSignals, type ComputedSignal } from '../signals/index.js';
@@ -71,7 +72,7 @@ export async function analyzeMedia(input: AnalysisInput, deps: Deps, config: Ana
   const result = decideVerdict({
     fused,
     threshold,
-    signals: observation.signals,
+    attackType: typeAttack(deps.fusion.profiles[profileName].typing, observation.signals),
     usableFrames: observation.quality.usableFrameIndices.length,
     decodedFrames: observation.frames.length,
   });

@@ -9,7 +9,8 @@ export type { Inconclusive, InconclusiveCode, LivenessResult, Outcome } from './
 export interface VerdictInput {
   readonly fused: Fused;
   readonly threshold: number;
-  readonly signals: readonly ComputedSignal[];
+  /** The typing model's most likely instrument, were it an attack, and its probability; null: not typed. */
+  readonly attackType: { readonly name: AttackTypeName; readonly probability: number } | null;
   readonly usableFrames: number;
   readonly decodedFrames: number;
 }
@@ -18,12 +19,6 @@ export interface VerdictInput {
 const SINGLE_FRAME_FACTOR = 0.6;
 /** Temporal signals settle at about 8 usable frames (the contract's frame count). */
 const FULL_CONFIDENCE_FRAMES = 8;
-/**
- * Below this inter-frame motion (interocular distances) the face is static. On the bench
- * (collect-signals), looped stills measured 0.0005–0.0024, photos moved by hand 0.13–0.92 and NUAA hand-held
- * prints 0.019–2.2.
- */
-const STATIC_MOTION = 0.005;
 
 /**
  * Stage 6b: the decision at the operating point, how sure it is, and the attack type.
@@ -32,7 +27,7 @@ const STATIC_MOTION = 0.005;
  * threshold as a share of the room on that side, quality the share of decoded frames that passed the
  * gates, and frames min(1, usable / 8) for a sequence or 0.6 for a single still.
  */
-export function decideVerdict({ fused, threshold, signals, usableFrames, decodedFrames }: VerdictInput): LivenessResult {
+export function decideVerdict({ fused, threshold, attackType, usableFrames, decodedFrames }: VerdictInput): LivenessResult {
   const p = fused.realProbability;
   const isReal = p >= threshold;
   const margin = isReal ? (p - threshold) / Math.max(1e-9, 1 - threshold) : (threshold - p) / Math.max(1e-9, threshold);
@@ -42,7 +37,11 @@ export function decideVerdict({ fused, threshold, signals, usableFrames, decoded
   // A profile with no signals (a single still, for now) decides nothing: it fails closed, unsure.
   const informed = fused.contributions.length > 0 ? 1 : 0;
   const confidence = round((0.5 + 0.5 * Math.min(1, margin)) * quality * frames * missingPenalty * informed);
-  const attack = isReal ? { name: 'real' as const, confidence } : typeAttack(signals, confidence);
+  const attack = isReal
+    ? { name: 'real' as const, confidence }
+    : attackType && informed
+      ? { name: attackType.name, confidence: round(attackType.probability) }
+      : { name: 'unknown_attack' as const, confidence: 0 };
   return {
     is_real: isReal,
     is_spoof: !isReal,
@@ -52,17 +51,6 @@ export function decideVerdict({ fused, threshold, signals, usableFrames, decoded
     attack_type_name: attack.name,
     attack_type_confidence: attack.confidence,
   };
-}
-
-/**
- * Which instrument, from what the face did. A face that moved as one plane is a sheet held by hand
- * (print; a held phone shows the same geometry, hence the modest confidence). A face that did not
- * move at all, or a single still, could be paper or a screen: unknown.
- */
-function typeAttack(signals: readonly ComputedSignal[], decisionConfidence: number): { name: AttackTypeName; confidence: number } {
-  const motion = signals.find((s) => s.name === 'face_motion')?.value ?? null;
-  if (motion !== null && motion > STATIC_MOTION) return { name: 'print', confidence: round(0.55 * decisionConfidence) };
-  return { name: 'unknown_attack', confidence: round(0.5 * decisionConfidence) };
 }
 
 /** The fail-closed result of an inconclusive analysis: never real, nothing claimed. */

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { fitLogistic, predictLogistic } from '../../src/fusion/logistic.js';
 import { fuseSignals, loadFusionModel, transformValue, type FusionModel } from '../../src/fusion/model.js';
 import { DEFAULT_FUSION_PATH } from '../../src/deps.js';
+import { fitProfile } from '../../src/fusion/fit.js';
+import { fitTyping, typeAttack } from '../../src/fusion/typing.js';
 
 test('logistic regression separates separable data and orders by the feature', () => {
   const x = [[-2], [-1.5], [-1], [1], [1.5], [2]];
@@ -55,4 +57,35 @@ test('the shipped fusion model loads and its thresholds are probabilities', asyn
     assert.ok(profile.threshold > 0 && profile.threshold <= 1);
     assert.ok(profile.features.every((f) => Number.isFinite(f.weight) && f.std > 0));
   }
+});
+
+test('attack typing learns which instrument from the signals, cross-validated by subject, with probabilities', () => {
+  // Three instruments, told apart by two signals: prints move as planes (low a), screens flicker (high b).
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const type = (['print', 'replay', 'paper_mask'] as const)[i % 3]!;
+    const jitter = ((i * 7919) % 13) / 13 - 0.5;
+    const a = type === 'print' ? 0.1 : 1;
+    const b = type === 'replay' ? 2 : 0.2;
+    return { subject: `s${Math.floor(i / 6)}`, type, signals: { a: a * (1 + 0.2 * jitter), b: b + 0.1 * jitter, c: i % 2 ? null : 1 } };
+  });
+  const fit = fitTyping(rows, [{ signal: 'a', transform: 'log' }, { signal: 'b', transform: 'identity' }, { signal: 'c', transform: 'identity', optional: true }]);
+  const correct = fit.outOfFold.filter((p, i) => fit.model.types[p.indexOf(Math.max(...p))] === rows[i]!.type).length;
+  assert.ok(correct >= 57, `held-out subjects typed right: ${correct}/60`);
+  assert.ok(fit.outOfFold.every((p) => Math.abs(p.reduce((s, v) => s + v, 0) - 1) < 1e-9), 'probabilities sum to 1');
+  const signal = (name: string, value: number | null) => ({ name, applies: value !== null, value, details: {} });
+  const screen = typeAttack(fit.model, [signal('a', 1), signal('b', 2), signal('c', null)]);
+  assert.equal(screen?.name, 'replay');
+  assert.ok(screen!.probability > 0.8 && screen!.probability <= 1);
+  assert.equal(typeAttack(undefined, []), null, 'no typing model, no type');
+});
+
+test('an optional signal may be missing: it stands at its mean in fitting and in use, and is not reported missing', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => ({ subject: `s${i % 10}`, bonaFide: i % 2 === 0, species: i % 2 ? 'print_photo' : 'bona_fide', signals: { a: (i % 2 ? -1 : 1) + ((i % 5) - 2) / 10, b: i % 3 ? null : i % 2 } }));
+  const fit = fitProfile(rows, [{ signal: 'a', transform: 'identity' }, { signal: 'b', transform: 'identity', optional: true }], { kind: 'bpcer', value: 0.1 });
+  assert.equal(fit.rows.length, 40, 'rows without the optional signal are kept');
+  assert.deepEqual(fit.profile.features.map((f) => f.optional ?? false), [false, true]);
+  const model: FusionModel = { version: 't', provenance: {}, profiles: { temporal: fit.profile, single: { bias: 0, threshold: 1, thresholdSource: 't', features: [] } } };
+  const fused = fuseSignals([{ name: 'a', applies: true, value: 1, details: {} }, { name: 'b', applies: true, value: null, details: {} }], model, 'temporal');
+  assert.deepEqual(fused.missing, []);
+  assert.ok(fused.realProbability > 0.5);
 });
