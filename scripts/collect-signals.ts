@@ -7,7 +7,8 @@
  *     [--synth DIR/manifest.csv ...]
  *
  * `--synth` adds the items of a `liveness synth` manifest made from bench clips; each counts as the
- * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person.
+ * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person,
+ * and a species named like one of the bench's becomes `synth_<species>`.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
@@ -81,7 +82,9 @@ for (const manifestPath of values.synth!) {
   for (const row of parseCsvRecords(await readFile(manifestPath, 'utf8'))) {
     const subject = /\/videos\/(s\d+)\//.exec(row.source ?? '')?.[1] ?? (row.source?.includes('franck') ? 's30' : row.subject!);
     const path = join(dirname(manifestPath), row.path!);
-    items.push({ id: `synth/${row.path}`, input: { kind: 'media', source: { path } }, label: row.label!, species: row.species!, subject, kind: 'video', synthetic: true });
+    // A synthesised species named like a recorded one (print_photo, phone_replay) is kept apart from it.
+    const species = manifest.some((r) => r.species === row.species) ? `synth_${row.species}` : row.species!;
+    items.push({ id: `synth/${row.path}`, input: { kind: 'media', source: { path } }, label: row.label!, species, subject, kind: 'video', synthetic: true });
   }
 }
 

@@ -144,7 +144,7 @@ console.log(JSON.stringify(report, null, 2));
 function attackTypeOf(species: string): AttackTypeName {
   if (species === 'paper_mask') return 'paper_mask';
   if (/replay$/.test(species)) return 'replay';
-  if (/^(print_photo|looped_still|moved_still)$/.test(species)) return 'print';
+  if (/(print_photo|looped_still|moved_still)$/.test(species)) return 'print';
   throw new Error(`no attack type for species ${species}`);
 }
 

@@ -43,7 +43,9 @@ for (const seed of [1, 2]) {
     const analysis = await analyzePath(await handMovedStill(seed));
     assertContractResult(analysis);
     assert.equal(analysis.outcome, 'attack', JSON.stringify(analysis.evidence.signals));
-    assert.equal(analysis.result.attack_type_name, 'print');
+    // A plain photo moved as a plane is a print or a photo on a screen: geometry cannot tell which.
+    assert.ok(['print', 'replay'].includes(analysis.result.attack_type_name), analysis.result.attack_type_name);
+    assert.ok(analysis.result.attack_type_confidence > 0.33 && analysis.result.attack_type_confidence < 1);
   });
 }
 
