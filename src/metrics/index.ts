@@ -46,16 +46,22 @@ export function candidateThresholds(samples: readonly Scored[]): number[] {
   return [...scores, (scores.at(-1) ?? 0) + 1e-9];
 }
 
-/** BPCER at the lowest threshold whose APCER is at most `target` (ISO/IEC 30107-3 "BPCER@APCER=x"). */
+/** BPCER at the lowest threshold whose APCER is at most `target` (ISO/IEC 30107-3 "BPCER@APCER=x"); NaN without both classes. */
 export function bpcerAtApcer(samples: readonly Scored[], target: number): { bpcer: number; threshold: number } {
+  if (!hasBothClasses(samples)) return { bpcer: Number.NaN, threshold: Number.NaN };
   const threshold = candidateThresholds(samples).find((t) => apcer(samples, t) <= target) ?? Number.NaN;
   return { bpcer: bpcer(samples, threshold), threshold };
 }
 
-/** APCER at the highest threshold whose BPCER is at most `target`. */
+/** APCER at the highest threshold whose BPCER is at most `target`; NaN without both classes. */
 export function apcerAtBpcer(samples: readonly Scored[], target: number): { apcer: number; threshold: number } {
+  if (!hasBothClasses(samples)) return { apcer: Number.NaN, threshold: Number.NaN };
   const threshold = [...candidateThresholds(samples)].reverse().find((t) => bpcer(samples, t) <= target) ?? Number.NaN;
   return { apcer: apcer(samples, threshold), threshold };
+}
+
+function hasBothClasses(samples: readonly Scored[]): boolean {
+  return samples.some((s) => s.bonaFide) && samples.some((s) => !s.bonaFide);
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apcer, bpcer, equalErrorRate, rocAuc } from '../../src/metrics/index.js';
+import { apcer, apcerAtBpcer, bpcer, bpcerAtApcer, equalErrorRate, rocAuc } from '../../src/metrics/index.js';
 
 const live = (score: number) => ({ score, bonaFide: true });
 const attack = (score: number) => ({ score, bonaFide: false });
@@ -26,6 +26,9 @@ test('no attacks or no live samples give NaN, never a made-up figure', () => {
   assert.ok(Number.isNaN(apcer([live(0.5)], 0.5)));
   assert.ok(Number.isNaN(bpcer([attack(0.5)], 0.5)));
   assert.ok(Number.isNaN(rocAuc([live(0.5)])));
+  assert.ok(Number.isNaN(apcerAtBpcer([attack(0.2), attack(0.9)], 0.05).apcer), 'no bona fide: no trade-off');
+  assert.ok(Number.isNaN(bpcerAtApcer([live(0.2), live(0.9)], 0.05).bpcer), 'no attacks: no trade-off');
+  assert.equal(apcerAtBpcer([live(0.8), live(0.9), attack(0.1), attack(0.85)], 0).apcer, 0.5, 'both classes: the figure is computed');
 });
 
 test('equal error rate of perfectly separated scores is 0', () => {
