@@ -30,6 +30,11 @@ export interface Figures {
   readonly apcerAtBpcer: Readonly<Record<string, number>>;
   /** The same figures per input kind (video, frames, image, crop): each runs a different profile. */
   readonly byKind: Readonly<Record<string, { readonly bonaFide: number; readonly attacks: number; readonly bpcer: number; readonly apcer: number }>>;
+  /**
+   * Attack typing on the attacks the product called attacks (not inconclusive): how often
+   * `attack_type_name` names the item's label (`mask` → `paper_mask`), and what it said per label.
+   */
+  readonly typing: { readonly typed: number; readonly accuracy: number; readonly byLabel: Readonly<Record<string, Readonly<Record<string, number>>>> };
   readonly latencySeconds: { readonly p50: number; readonly p95: number };
   /** Why the figures that could not be computed are missing. */
   readonly notes: readonly string[];
@@ -86,6 +91,7 @@ export function computeFigures(results: readonly ItemResult[], seed = 1): Figure
         return [kind, { bonaFide: ofKind.filter((r) => r.item.label === 'live').length, attacks: ofKind.filter((r) => r.item.label !== 'live').length, bpcer: bpcerOf(ofKind), apcer: apcerOf(null)(ofKind) }];
       }),
     ),
+    typing: typingFigures(attacks),
     latencySeconds: { p50: quantileSorted(seconds, 0.5), p95: quantileSorted(seconds, 0.95) },
     notes,
   };
@@ -98,4 +104,17 @@ function rate<T>(items: readonly T[], counts: (item: T) => boolean): number {
 function quantileSorted(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))]!;
+}
+
+/** The attack type each label should be given. */
+const TYPE_OF_LABEL: Readonly<Record<string, string>> = { print: 'print', replay: 'replay', mask: 'paper_mask' };
+
+function typingFigures(attacks: readonly ItemResult[]): Figures['typing'] {
+  const typed = attacks.filter((r) => r.outcome === 'attack');
+  const byLabel: Record<string, Record<string, number>> = {};
+  for (const r of typed) {
+    const said = (byLabel[r.item.label] ??= {});
+    said[r.attackTypeName] = (said[r.attackTypeName] ?? 0) + 1;
+  }
+  return { typed: typed.length, accuracy: rate(typed, (r) => TYPE_OF_LABEL[r.item.label] === r.attackTypeName), byLabel };
 }

@@ -56,3 +56,19 @@ test('no attacks in the set: a clear note, not a silent NaN', () => {
   assert.equal(f.apcerWorst.species, null);
   assert.equal(f.bpcer.value, 0);
 });
+
+test('attack typing is scored on the attacks called attacks, against their label', () => {
+  const typed = (label: EvalItem['label'], name: string, outcome: ItemOutcome = 'attack') => ({ ...result(label, `${label}_x`, 's', outcome, 0.1), attackTypeName: name });
+  const f = computeFigures([
+    result('live', 'bona_fide', 'a', 'live', 0.9),
+    typed('print', 'print'),
+    typed('print', 'replay'),
+    typed('replay', 'replay'),
+    typed('mask', 'paper_mask'),
+    typed('mask', 'unknown_attack', 'inconclusive'), // not called an attack: not typed
+    typed('replay', 'real', 'live'), // accepted: not typed
+  ]);
+  assert.equal(f.typing.typed, 4);
+  assert.equal(f.typing.accuracy, 3 / 4);
+  assert.deepEqual(f.typing.byLabel, { print: { print: 1, replay: 1 }, replay: { replay: 1 }, mask: { paper_mask: 1 } });
+});
