@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { invalidArgument } from '../errors.js';
 import type { ComputedSignal } from '../signals/index.js';
@@ -56,15 +57,21 @@ export interface Fused {
 
 const EPSILON = 1e-4;
 
+/**
+ * Reads a fusion model. Its version becomes the declared one plus a digest of the file, so that
+ * caches keyed by model versions (liveness eval) never serve results of an edited or refitted model
+ * that kept its declared version.
+ */
 export async function loadFusionModel(path: string): Promise<FusionModel> {
-  const model = JSON.parse(await readFile(path, 'utf8')) as FusionModel;
+  const text = await readFile(path, 'utf8');
+  const model = JSON.parse(text) as FusionModel;
   for (const name of ['temporal', 'single'] as const) {
     const profile = model.profiles?.[name];
     if (!profile || !Array.isArray(profile.features) || typeof profile.bias !== 'number' || typeof profile.threshold !== 'number') {
       throw invalidArgument(`a fusion model with a '${name}' profile`, path, profile);
     }
   }
-  return model;
+  return { ...model, version: `${model.version}+${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
 }
 
 export function transformValue(value: number, transform: FeatureTransform): number {

@@ -89,3 +89,16 @@ test('an optional signal may be missing: it stands at its mean in fitting and in
   assert.deepEqual(fused.missing, []);
   assert.ok(fused.realProbability > 0.5);
 });
+
+test('the version of a fusion model carries a digest of its file: a refit under the same declared version is told apart', async () => {
+  const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'liveness-fusion-'));
+  const shipped = JSON.parse(await readFile(DEFAULT_FUSION_PATH, 'utf8')) as FusionModel;
+  await writeFile(join(dir, 'a.json'), JSON.stringify(shipped));
+  await writeFile(join(dir, 'b.json'), JSON.stringify({ ...shipped, profiles: { ...shipped.profiles, temporal: { ...shipped.profiles.temporal, bias: shipped.profiles.temporal.bias + 0.1 } } }));
+  const [a, b] = await Promise.all([loadFusionModel(join(dir, 'a.json')), loadFusionModel(join(dir, 'b.json'))]);
+  assert.match(a.version, new RegExp(`^${shipped.version}\\+[0-9a-f]{12}$`));
+  assert.notEqual(a.version, b.version);
+});
