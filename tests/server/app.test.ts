@@ -358,9 +358,15 @@ test('a body over the media limit is 413 before it is read, whatever it carries'
   }
 });
 
-test('/healthz answers at once; /readyz and the API say not_ready (503, Retry-After) until the models load', async () => {
+test('/healthz answers at once; /readyz and the API say not_ready (503, Retry-After) until the models load', async (t) => {
   let resolveAnalyzer!: (value: Analyzer) => void;
-  const loading = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_AUTH: 'off' }), analyzer: new Promise<Analyzer>((resolve) => (resolveAnalyzer = resolve)), store });
+  let fetched = 0;
+  const media = await localServer(t, (_request, response) => {
+    fetched++;
+    response.end('never fetched');
+  });
+  const config = readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_AUTH: 'off', LIVENESS_URL_ALLOWLIST: '127.0.0.1' });
+  const loading = buildApp({ config, analyzer: new Promise<Analyzer>((resolve) => (resolveAnalyzer = resolve)), store });
   try {
     assert.equal((await loading.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     const notReady = await loading.inject({ method: 'GET', url: '/readyz' });
@@ -368,6 +374,9 @@ test('/healthz answers at once; /readyz and the API say not_ready (503, Retry-Af
     assert.equal(notReady.headers['retry-after'], '4');
     const post = await loading.inject({ method: 'POST', url: '/v1/inferences', payload: { model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA' } });
     assertError(post, 503, 'not_ready');
+    const byUrl = await loading.inject({ method: 'POST', url: '/v1/inferences', payload: { model: 'face-liveness', video_url: `${media}/selfie.mp4` } });
+    assertError(byUrl, 503, 'not_ready');
+    assert.equal(fetched, 0, 'a server that cannot analyse does not download the media first');
     resolveAnalyzer(inProcessAnalyzer(deps));
     await new Promise((resolve) => setImmediate(resolve));
     const ready = await loading.inject({ method: 'GET', url: '/readyz' });

@@ -89,10 +89,11 @@ export function registerInferenceRoutes(app: FastifyInstance, options: Inference
     const keyId = request.apiKey?.id ?? null;
 
     if (!media.options.async) {
-      const parsed = await media.receive();
       const analyzer = readiness.analyzer();
-      // Refused before a record is written: a busy server should not also fill its database.
+      // Refused before a media URL is fetched or a record written: a busy server should not also
+      // download up to 50 MB, nor fill its database.
       queue.checkRoom();
+      const parsed = await media.receive();
       const outcome = await runInference({ inferences, queue, analysis, bodyLimitBytes }, analyzer, parsed, { request, keyId, createdAt });
       return outcome.ok ? outcome.envelope : sendError(reply, outcome.error, outcome.inferenceId);
     }
