@@ -31,10 +31,11 @@ export interface Figures {
   /** The same figures per input kind (video, frames, image, crop): each runs a different profile. */
   readonly byKind: Readonly<Record<string, { readonly bonaFide: number; readonly attacks: number; readonly bpcer: number; readonly apcer: number }>>;
   /**
-   * Attack typing on the attacks the product called attacks (not inconclusive): how often
-   * `attack_type_name` names the item's label (`mask` → `paper_mask`), and what it said per label.
+   * Attack typing on the attacks the product called attacks (not inconclusive): how many it named an
+   * instrument for (not `unknown_attack`, as a still that fails closed is), how often that instrument
+   * is the item's label (`mask` → `paper_mask`), and what it said per label.
    */
-  readonly typing: { readonly typed: number; readonly accuracy: number; readonly byLabel: Readonly<Record<string, Readonly<Record<string, number>>>> };
+  readonly typing: { readonly calledAttacks: number; readonly typed: number; readonly accuracy: number; readonly byLabel: Readonly<Record<string, Readonly<Record<string, number>>>> };
   readonly latencySeconds: { readonly p50: number; readonly p95: number };
   /** Why the figures that could not be computed are missing. */
   readonly notes: readonly string[];
@@ -110,11 +111,12 @@ function quantileSorted(sorted: readonly number[], q: number): number {
 const TYPE_OF_LABEL: Readonly<Record<string, string>> = { print: 'print', replay: 'replay', mask: 'paper_mask' };
 
 function typingFigures(attacks: readonly ItemResult[]): Figures['typing'] {
-  const typed = attacks.filter((r) => r.outcome === 'attack');
+  const called = attacks.filter((r) => r.outcome === 'attack');
+  const typed = called.filter((r) => r.attackTypeName !== 'unknown_attack');
   const byLabel: Record<string, Record<string, number>> = {};
-  for (const r of typed) {
+  for (const r of called) {
     const said = (byLabel[r.item.label] ??= {});
     said[r.attackTypeName] = (said[r.attackTypeName] ?? 0) + 1;
   }
-  return { typed: typed.length, accuracy: rate(typed, (r) => TYPE_OF_LABEL[r.item.label] === r.attackTypeName), byLabel };
+  return { calledAttacks: called.length, typed: typed.length, accuracy: rate(typed, (r) => TYPE_OF_LABEL[r.item.label] === r.attackTypeName), byLabel };
 }

@@ -65,10 +65,12 @@ test('attack typing is scored on the attacks called attacks, against their label
     typed('print', 'replay'),
     typed('replay', 'replay'),
     typed('mask', 'paper_mask'),
+    typed('print', 'unknown_attack'), // a still failing closed: called an attack, no instrument named
     typed('mask', 'unknown_attack', 'inconclusive'), // not called an attack: not typed
     typed('replay', 'real', 'live'), // accepted: not typed
   ]);
+  assert.equal(f.typing.calledAttacks, 5);
   assert.equal(f.typing.typed, 4);
   assert.equal(f.typing.accuracy, 3 / 4);
-  assert.deepEqual(f.typing.byLabel, { print: { print: 1, replay: 1 }, replay: { replay: 1 }, mask: { paper_mask: 1 } });
+  assert.deepEqual(f.typing.byLabel, { print: { print: 1, replay: 1, unknown_attack: 1 }, replay: { replay: 1 }, mask: { paper_mask: 1 } });
 });
