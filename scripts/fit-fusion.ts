@@ -64,20 +64,39 @@ const scored: Scored[] = fit.rows.map((r, i) => ({ score: fit.outOfFold[i]!, bon
 const threshold = fit.profile.threshold;
 const species = [...new Set(fit.rows.filter((r) => !r.bonaFide).map((r) => r.species))];
 const only = (keep: (r: TrainingRow) => boolean) => scored.filter((_, i) => keep(fit.rows[i]!));
-// Each signal's raw value as a score (no fitting, so nothing to cross-validate): all attacks, then per species.
+const bonaFide = fit.rows.filter((r) => r.bonaFide);
+const synthetic = new Set<TrainingRow>(training.filter((r) => r.synthetic));
+// Each signal's raw value as a score (no fitting, so nothing to cross-validate) against the bona fide rows.
+const rawAuc = (signal: string, attacks: readonly TrainingRow[]) =>
+  round(rocAuc([...bonaFide, ...attacks].filter((r) => typeof r.signals[signal] === 'number').map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
 const perSignalRawAuc = Object.fromEntries(
   TEMPORAL.map(({ signal }) => {
-    const withValue = (r: TrainingRow) => typeof r.signals[signal] === 'number';
-    const auc = (keep: (r: TrainingRow) => boolean) => round(rocAuc(fit.rows.filter((r) => withValue(r) && keep(r)).map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
-    return [signal, { all: auc(() => true), ...Object.fromEntries(species.map((s) => [s, auc((r) => r.bonaFide || r.species === s)])) }];
+    const attacksOf = (s: string | null) => fit.rows.filter((r) => !r.bonaFide && (s === null || r.species === s));
+    return [signal, { all: rawAuc(signal, attacksOf(null)), ...Object.fromEntries(species.map((s) => [s, rawAuc(signal, attacksOf(s))])) }];
   }),
 );
 const liveSubjects = new Set(temporalRows.filter((r) => /^s(09|1\d|2\d|30)$/.test(r.subject)).map((r) => r.subject));
+const recorded = only((r) => !synthetic.has(r));
+
+// Unseen kinds of attack: APCER at the threshold, and each signal's raw AUC against the bona fide rows.
+const unseenSpecies = [...new Set(fit.heldOutRows.map((r) => r.species))];
+const unseenAttacks = Object.fromEntries(
+  unseenSpecies.map((name) => {
+    const attacks = fit.heldOutRows.filter((r) => r.species === name);
+    const scores = fit.heldOut.flatMap((score, i) => (fit.heldOutRows[i]!.species === name ? [{ score, bonaFide: false }] : []));
+    return [name, { items: attacks.length, apcerAtThreshold: round(apcer(scores, threshold), 4), perSignalRawAuc: Object.fromEntries(TEMPORAL.map(({ signal }) => [signal, rawAuc(signal, attacks)])) }];
+  }),
+);
+
+// Attack typing, on every attack the temporal profile scores: which instrument, cross-validated by subject.
+const typingRows: TypingRow[] = [...fit.rows, ...fit.heldOutRows].filter((r) => !r.bonaFide).map((r) => ({ subject: r.subject, type: attackTypeOf(r.species), signals: r.signals }));
+const typing = fitTyping(typingRows, TEMPORAL);
+
 const report = {
   temporal: {
     items: fit.rows.length,
-    bonaFide: fit.rows.filter((r) => r.bonaFide).length,
-    attacks: fit.rows.filter((r) => !r.bonaFide).length,
+    bonaFide: bonaFide.length,
+    attacks: fit.rows.length - bonaFide.length,
     subjects: new Set(fit.rows.map((r) => r.subject)).size,
     perSignalRawAuc,
     crossValidated: {
@@ -88,36 +107,13 @@ const report = {
       bpcerOnS09toS30: round(bpcer(only((r) => r.bonaFide && liveSubjects.has(r.subject)), threshold), 4),
       apcerAtThresholdBySpecies: Object.fromEntries(species.map((s) => [s, round(apcer(only((r) => r.bonaFide || r.species === s), threshold), 4)])),
       // The same cross-validated scores on recorded media only: bench videos and NUAA sequences.
-      recordedOnly: (() => {
-        const recorded = only((r) => !(r as (typeof training)[number]).synthetic);
-        return { items: recorded.length, rocAuc: round(rocAuc(recorded), 4), eer: round(equalErrorRate(recorded).eer, 4) };
-      })(),
+      recordedOnly: { items: recorded.length, rocAuc: round(rocAuc(recorded), 4), eer: round(equalErrorRate(recorded).eer, 4) },
     },
+    unseenAttacks,
+    typing: typingReport(typing),
   },
   single: { note: 'no single-frame signal has held up in cross-validation: one still fails closed' },
 };
-
-// Unseen kinds of attack: APCER at the threshold, and each signal's raw AUC against the bona fide rows.
-const unseenSpecies = [...new Set(fit.heldOutRows.map((r) => r.species))];
-(report.temporal as Record<string, unknown>).unseenAttacks = Object.fromEntries(
-  unseenSpecies.map((name) => {
-    const scores = fit.heldOut.filter((_, i) => fit.heldOutRows[i]!.species === name);
-    const bonaFide = fit.rows.filter((r) => r.bonaFide);
-    const attacks = fit.heldOutRows.filter((r) => r.species === name);
-    const rawAuc = Object.fromEntries(
-      TEMPORAL.map(({ signal }) => {
-        const scored = [...bonaFide, ...attacks].filter((r) => typeof r.signals[signal] === 'number').map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }));
-        return [signal, round(rocAuc(scored), 3)];
-      }),
-    );
-    return [name, { items: scores.length, apcerAtThreshold: round(scores.filter((score) => score >= threshold).length / scores.length, 4), perSignalRawAuc: rawAuc }];
-  }),
-);
-
-// Attack typing, on every attack the temporal profile scores: which instrument, cross-validated by subject.
-const typingRows: TypingRow[] = [...fit.rows, ...fit.heldOutRows].filter((r) => !r.bonaFide).map((r) => ({ subject: r.subject, type: attackTypeOf(r.species), signals: r.signals }));
-const typing = fitTyping(typingRows, TEMPORAL);
-(report.temporal as Record<string, unknown>).typing = typingReport(typing);
 
 const model: FusionModel = {
   version: `fusion-${new Date().toISOString().slice(0, 10)}`,

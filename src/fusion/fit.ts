@@ -57,9 +57,8 @@ export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, t
   if (!rows.some((r) => r.bonaFide) || !rows.some((r) => !r.bonaFide)) {
     throw new Error('fitting needs both bona fide and attack items with every signal of the profile');
   }
-  const features = (r: TrainingRow) => spec.map((f) => (typeof r.signals[f.signal] === 'number' ? transformValue(r.signals[f.signal]!, f.transform) : Number.NaN));
-  const x = rows.map(features);
-  const heldOutX = heldOutRows.map(features);
+  const x = rows.map((r) => featureRow(r.signals, spec));
+  const heldOutX = heldOutRows.map((r) => featureRow(r.signals, spec));
   const heldOut = new Array<number>(heldOutRows.length).fill(Number.NaN);
   const y = rows.map((r) => (r.bonaFide ? 1 : 0));
   const outOfFold = new Array<number>(rows.length).fill(Number.NaN);
@@ -93,18 +92,31 @@ export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, t
   };
 }
 
-/** Missing values (NaN) are left out of the mean and spread and then stand at the mean (z = 0). */
 function fitStandardised(x: readonly number[][], y: readonly number[]) {
-  const d = x[0]!.length;
-  const present = (j: number) => x.map((r) => r[j]!).filter(Number.isFinite);
-  const mean = Array.from({ length: d }, (_, j) => present(j).reduce((s, v) => s + v, 0) / Math.max(1, present(j).length));
-  const std = Array.from({ length: d }, (_, j) => Math.sqrt(present(j).reduce((s, v) => s + (v - mean[j]!) ** 2, 0) / Math.max(1, present(j).length)) || 1);
-  const standardise = (r: readonly number[]) => r.map((v, j) => (Number.isFinite(v) ? (v - mean[j]!) / std[j]! : 0));
+  const { mean, std, standardise } = fitStandardiser(x);
   const z = x.map(standardise);
   const positives = y.filter((v) => v === 1).length;
   const weights = y.map((v) => (v === 1 ? y.length / (2 * positives) : y.length / (2 * (y.length - positives))));
   const fit = fitLogistic(z, y, { l2: L2, sampleWeights: weights });
   return { mean, std, fit, predict: (r: readonly number[]) => predictLogistic(fit, standardise(r)) };
+}
+
+/** A row's features in `spec` order: transformed values, NaN where a signal has no value. */
+export function featureRow(signals: Readonly<Record<string, number | null>>, spec: FeatureSpec): number[] {
+  return spec.map((f) => (typeof signals[f.signal] === 'number' ? transformValue(signals[f.signal]!, f.transform) : Number.NaN));
+}
+
+/** z-scores with a fitted mean and spread; a missing value (NaN) stands at the mean (z = 0). */
+export function standardiser(mean: readonly number[], std: readonly number[]): (row: readonly number[]) => number[] {
+  return (row) => row.map((v, j) => (Number.isFinite(v) ? (v - mean[j]!) / std[j]! : 0));
+}
+
+/** Mean and spread of each column over its present values (missing ones, NaN, left out). */
+export function fitStandardiser(x: readonly number[][]): { mean: number[]; std: number[]; standardise: (row: readonly number[]) => number[] } {
+  const columns = Array.from({ length: x[0]!.length }, (_, j) => x.map((r) => r[j]!).filter(Number.isFinite));
+  const mean = columns.map((c) => c.reduce((s, v) => s + v, 0) / Math.max(1, c.length));
+  const std = columns.map((c, j) => Math.sqrt(c.reduce((s, v) => s + (v - mean[j]!) ** 2, 0) / Math.max(1, c.length)) || 1);
+  return { mean, std, standardise: standardiser(mean, std) };
 }
 
 function chooseThreshold(rows: readonly TrainingRow[], scores: readonly number[], target: ThresholdTarget): { value: number; source: string } {

@@ -6,8 +6,8 @@
  */
 import type { ComputedSignal } from '../signals/index.js';
 import type { AttackTypeName } from '../verdict/attack-types.js';
-import type { FeatureSpec } from './fit.js';
-import { transformValue, type FeatureTransform } from './model.js';
+import { featureRow, fitStandardiser, standardiser, type FeatureSpec } from './fit.js';
+import type { FeatureTransform } from './model.js';
 
 export interface TypingModel {
   readonly types: readonly AttackTypeName[];
@@ -37,7 +37,7 @@ const LEARNING_RATE = 0.2;
 export function fitTyping(rows: readonly TypingRow[], spec: FeatureSpec): TypingFit {
   const types = [...new Set(rows.map((r) => r.type))].sort();
   if (types.length < 2) throw new Error('typing needs attacks of at least two types');
-  const x = rows.map((r) => spec.map((f) => (typeof r.signals[f.signal] === 'number' ? transformValue(r.signals[f.signal]!, f.transform) : Number.NaN)));
+  const x = rows.map((r) => featureRow(r.signals, spec));
   const y = rows.map((r) => types.indexOf(r.type));
   const outOfFold = rows.map(() => types.map(() => Number.NaN));
   for (const subject of new Set(rows.map((r) => r.subject))) {
@@ -53,27 +53,21 @@ export function fitTyping(rows: readonly TypingRow[], spec: FeatureSpec): Typing
 /** The most likely type of an attack and its probability; null without a typing model. */
 export function typeAttack(model: TypingModel | undefined, signals: readonly ComputedSignal[]): { name: AttackTypeName; probability: number } | null {
   if (!model) return null;
-  const values = model.features.map((f) => {
-    const value = signals.find((s) => s.name === f.signal)?.value ?? null;
-    return value === null ? Number.NaN : transformValue(value, f.transform);
-  });
-  const p = typeProbabilities(model, values);
+  const p = typeProbabilities(model, featureRow(Object.fromEntries(signals.map((s) => [s.name, s.value])), model.features));
   const best = p.indexOf(Math.max(...p));
   return { name: model.types[best]!, probability: p[best]! };
 }
 
 function typeProbabilities(model: TypingModel, values: readonly number[]): number[] {
-  const z = values.map((v, j) => (Number.isFinite(v) ? (v - model.features[j]!.mean) / model.features[j]!.std : 0));
+  const z = standardiser(model.features.map((f) => f.mean), model.features.map((f) => f.std))(values);
   return softmax(model.types.map((_, k) => model.bias[k]! + z.reduce((sum, v, j) => sum + v * model.weights[k]![j]!, 0)));
 }
 
 /** Full-batch gradient descent on the class-balanced, L2-penalised cross-entropy. */
 function fitSoftmax(x: readonly number[][], y: readonly number[], types: readonly AttackTypeName[], spec: FeatureSpec): TypingModel {
   const d = spec.length;
-  const present = (j: number) => x.map((r) => r[j]!).filter(Number.isFinite);
-  const mean = spec.map((_, j) => present(j).reduce((s, v) => s + v, 0) / Math.max(1, present(j).length));
-  const std = spec.map((_, j) => Math.sqrt(present(j).reduce((s, v) => s + (v - mean[j]!) ** 2, 0) / Math.max(1, present(j).length)) || 1);
-  const z = x.map((r) => r.map((v, j) => (Number.isFinite(v) ? (v - mean[j]!) / std[j]! : 0)));
+  const { mean, std, standardise } = fitStandardiser(x);
+  const z = x.map(standardise);
   const counts = types.map((_, k) => y.filter((c) => c === k).length);
   const sampleWeight = y.map((c) => y.length / (types.length * Math.max(1, counts[c]!)));
   const weights = types.map(() => new Array<number>(d).fill(0));

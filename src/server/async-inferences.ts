@@ -7,10 +7,10 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { newInferenceId } from '../envelope.js';
-import { LivenessError } from '../errors.js';
 import type { InferenceStore, RequestSummary, WebhookStore } from '../store/index.js';
 import type { Admission } from './analysis-queue.js';
 import type { Analyzer } from './analyzer.js';
+import { codedOrInternal } from './error-reply.js';
 import type { InferenceRequest } from './inference-request.js';
 import { analyseAndRecord, type InferenceRunner } from './run-inference.js';
 import { settleBefore, type WebhookDispatcher } from './webhook-dispatcher.js';
@@ -57,7 +57,7 @@ export function createAsyncInferences({
       } catch (error) {
         // A media URL that cannot be fetched fails the inference; its place goes to the next one.
         admission.release();
-        const coded = codeError(error);
+        const coded = codedOrInternal(error);
         if (coded.code === 'internal_error') log.error({ err: error, inferenceId }, 'asynchronous inference: its media could not be received');
         inferences.fail({ inferenceId, error: coded, completedAt: new Date() });
         return;
@@ -66,7 +66,7 @@ export function createAsyncInferences({
         inferenceId,
         createdAt,
         log,
-        toError: codeError,
+        toError: codedOrInternal,
         runInSlot: (work) => admission.run(work),
         onStart: () => inferences.start({ inferenceId, request: parsed.summary }),
       });
@@ -94,9 +94,4 @@ export function createAsyncInferences({
     },
     drain: (deadlineMs) => settleBefore([...jobs], deadlineMs),
   };
-}
-
-function codeError(error: unknown): LivenessError {
-  if (error instanceof LivenessError) return error;
-  return new LivenessError('internal_error', 'Unexpected failure; the server log has the details', { cause: error });
 }

@@ -48,6 +48,12 @@ export function toApiError(error: unknown, request: FastifyRequest, limits: { re
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return new LivenessError('invalid_argument', `Expected a valid HTTP request but ${typeof message === 'string' ? message : 'it was refused'}`);
   }
+  return codedOrInternal(error);
+}
+
+/** A coded error as it is; anything else is an `internal_error` whose details go to the log, not the caller. */
+export function codedOrInternal(error: unknown): LivenessError {
+  if (error instanceof LivenessError) return error;
   return new LivenessError('internal_error', 'Unexpected failure; the server log has the details', { cause: error });
 }
 

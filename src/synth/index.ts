@@ -16,7 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../config.js';
-import { decodeFrames, type Frame, type ToolPaths } from '../decode/index.js';
+import { decodeFrames, type DecodeOptions, type Frame, type ToolPaths } from '../decode/index.js';
 import { loadObservationDeps } from '../deps.js';
 import { findFaces, landmarkFaces, type FaceModels, type Point3 } from '../faces/index.js';
 import type { RgbImage } from '../imaging/index.js';
@@ -124,11 +124,15 @@ function naming(species: SynthSpecies, device: ScreenDevice): { label: SynthItem
   }
 }
 
-/** The first CLIP.durationS seconds of a clip at CLIP.fps, through the product's own decoder. */
-async function loadClip(tools: ToolPaths, path: string, maxLongSidePx: number, dir: string): Promise<readonly Frame[]> {
+/** Frames of a clip or a still through the product's own decoder (stage 1–2), with other decode settings. */
+async function decode(tools: ToolPaths, path: string, dir: string, settings: Partial<DecodeOptions>): Promise<readonly Frame[]> {
   const media = await ingestMedia({ kind: 'media', source: { path } }, DEFAULT_CONFIG.ingest, dir);
-  const decode = { ...DEFAULT_CONFIG.decode, maxLongSidePx, videoFrames: CLIP.fps * CLIP.durationS, videoWindowS: CLIP.durationS };
-  return (await decodeFrames(media, tools, decode)).frames;
+  return (await decodeFrames(media, tools, { ...DEFAULT_CONFIG.decode, ...settings })).frames;
+}
+
+/** The first CLIP.durationS seconds of a clip at CLIP.fps, at most `maxLongSidePx` wide. */
+function loadClip(tools: ToolPaths, path: string, maxLongSidePx: number, dir: string): Promise<readonly Frame[]> {
+  return decode(tools, path, dir, { maxLongSidePx, videoFrames: CLIP.fps * CLIP.durationS, videoWindowS: CLIP.durationS });
 }
 
 /** Each frame's FaceMesh landmarks (the product's own face stages), or null where there is no face. */
@@ -144,9 +148,7 @@ async function writeRaw(frames: readonly RgbImage[], dir: string): Promise<RawFr
   return { path, width: frames[0]!.width, height: frames[0]!.height };
 }
 
-/** The still through the product's own decoder, at most MAX_STILL_PX wide. */
-async function loadStill(tools: ToolPaths, path: string, dir: string) {
-  const media = await ingestMedia({ kind: 'media', source: { path } }, DEFAULT_CONFIG.ingest, dir);
-  const decoded = await decodeFrames(media, tools, { ...DEFAULT_CONFIG.decode, maxLongSidePx: MAX_STILL_PX });
-  return decoded.frames[0]!;
+/** The still, at most MAX_STILL_PX wide. */
+async function loadStill(tools: ToolPaths, path: string, dir: string): Promise<Frame> {
+  return (await decode(tools, path, dir, { maxLongSidePx: MAX_STILL_PX }))[0]!;
 }

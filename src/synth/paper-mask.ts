@@ -55,6 +55,7 @@ export function wearPaperMask(frames: readonly RgbImage[], meshes: ReadonlyArray
 
 interface Cut {
   readonly width: number;
+  readonly height: number;
   /** Per reference pixel: 0 outside the mask or in a hole, 1 paper, 2 the cut edge. */
   readonly mask: Uint8Array;
 }
@@ -77,19 +78,18 @@ function cutMask(width: number, height: number, mesh: readonly Point2[]): Cut {
       mask[y * width + x] = nearEdge ? 2 : 1;
     }
   }
-  return { width, mask };
+  return { width, height, mask };
 }
 
 /** The frame with the print drawn wherever the worn mask covers it. */
 function overlay(frame: RgbImage, print: RgbImage, cut: Cut, toReference: Matrix3, outline: readonly Point2[]): RgbImage {
   const rgb = new Uint8Array(frame.rgb);
-  const referenceHeight = cut.mask.length / cut.width;
   const [x0, y0, x1, y1] = bounds(outline, frame.width, frame.height);
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const [u, v] = applyTransform(toReference, [x + 0.5, y + 0.5]);
       const ru = Math.floor(u), rv = Math.floor(v);
-      if (ru < 0 || rv < 0 || ru >= cut.width || rv >= referenceHeight) continue;
+      if (ru < 0 || rv < 0 || ru >= cut.width || rv >= cut.height) continue;
       const paper = cut.mask[rv * cut.width + ru]!;
       if (paper === 0) continue;
       const to = (y * frame.width + x) * 3;

@@ -1,5 +1,4 @@
 import type { Fused } from '../fusion/model.js';
-import type { ComputedSignal } from '../signals/index.js';
 import { attackTypeCode, type AttackTypeName } from './attack-types.js';
 import type { LivenessResult } from './types.js';
 
