@@ -1,13 +1,13 @@
 /**
  * One worker thread of the analysis pool: loads the deps once, says so, then runs `analyzeMedia`
- * (or a session's `checkColourChallenge`) for each job it is sent. Results are plain JSON; a
+ * (or a session's `checkChallenge`) for each job it is sent. Results are plain JSON; a
  * `LivenessError` travels as its code and message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkColourChallenge, DEFAULT_CHALLENGE } from '../challenge/index.js';
 import { loadDeps, type DepsOptions } from '../deps.js';
 import { LivenessError } from '../errors.js';
 import { analyzeMedia } from '../pipeline/index.js';
+import { checkChallenge } from './challenge-checker.js';
 import type { WorkerJob, WorkerMessage } from './worker-pool.js';
 
 const port = parentPort;
@@ -22,10 +22,7 @@ loadDeps(workerData as DepsOptions).then(
       const { id } = job;
       try {
         if (job.kind === 'analyze') post({ type: 'result', id, analysis: await analyzeMedia(job.input, deps, job.config) });
-        else {
-          const { samples: _samples, ...outcome } = await checkColourChallenge(job.input, job.sequence, deps, { ...DEFAULT_CHALLENGE, flashStartMs: job.flashStartMs });
-          post({ type: 'challenge', id, outcome });
-        }
+        else post({ type: 'challenge', id, outcome: await checkChallenge(job.input, job.spec, deps) });
       } catch (error) {
         const coded = error instanceof LivenessError;
         post({ type: 'error', id, code: coded ? error.code : null, message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack ?? '' });

@@ -2,27 +2,27 @@
  * Analyses in worker threads, so that the face models (tfjs on WebAssembly, CPU-bound for
  * seconds) never hold the event loop that answers /healthz and other requests. Each worker loads
  * the deps once; the pool is ready when every worker is. Media bytes are transferred, not copied.
- * Capture sessions' colour challenges are checked there too, with the same models.
+ * Capture sessions' challenges (colour or mouth) are checked there too, with the same models.
  */
 import { Worker } from 'node:worker_threads';
-import type { ChallengeOutcome, ColourSequence } from '../challenge/index.js';
+import type { ChallengeOutcome, MouthChallengeOutcome } from '../challenge/index.js';
 import type { AnalysisConfig } from '../config.js';
 import type { DepsOptions } from '../deps.js';
 import { LivenessError, type ErrorCode } from '../errors.js';
 import type { AnalysisInput, MediaSource } from '../ingest/index.js';
 import type { Analysis } from '../pipeline/index.js';
 import type { Analyzer } from './analyzer.js';
-import type { ChallengeChecker } from './challenge-checker.js';
+import type { ChallengeChecker, ChallengeOutcomeOf, ChallengeSpec } from './challenge-checker.js';
 
 export type WorkerJob =
   | { readonly id: number; readonly kind: 'analyze'; readonly input: AnalysisInput; readonly config: AnalysisConfig }
-  | { readonly id: number; readonly kind: 'challenge'; readonly input: AnalysisInput; readonly sequence: ColourSequence; readonly flashStartMs: number };
+  | { readonly id: number; readonly kind: 'challenge'; readonly input: AnalysisInput; readonly spec: ChallengeSpec };
 
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly versions: Readonly<Record<string, string>> }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly analysis: Analysis }
-  | { readonly type: 'challenge'; readonly id: number; readonly outcome: ChallengeOutcome }
+  | { readonly type: 'challenge'; readonly id: number; readonly outcome: ChallengeOutcome | MouthChallengeOutcome }
   | { readonly type: 'error'; readonly id: number; readonly code: ErrorCode | null; readonly message: string; readonly stack: string };
 
 export interface WorkerPool extends Analyzer, ChallengeChecker {
@@ -30,8 +30,10 @@ export interface WorkerPool extends Analyzer, ChallengeChecker {
   close(): Promise<void>;
 }
 
+type JobResult = Analysis | ChallengeOutcome | MouthChallengeOutcome;
+
 interface PendingJob {
-  resolve(value: Analysis | ChallengeOutcome): void;
+  resolve(value: JobResult): void;
   reject(error: unknown): void;
 }
 
@@ -112,10 +114,10 @@ export async function startWorkerPool({ size, depsOptions = {} }: { readonly siz
     throw error;
   }
 
-  const run = async <T extends Analysis | ChallengeOutcome>(job: WorkerJob): Promise<T> => {
+  const run = async <T extends JobResult>(job: WorkerJob): Promise<T> => {
     const slot = await acquire();
     return new Promise<T>((resolve, reject) => {
-      slot.job = { resolve: resolve as (value: Analysis | ChallengeOutcome) => void, reject };
+      slot.job = { resolve: resolve as (value: JobResult) => void, reject };
       const { message, transfer } = toTransferable(job);
       slot.worker.postMessage(message, transfer);
     });
@@ -130,7 +132,7 @@ export async function startWorkerPool({ size, depsOptions = {} }: { readonly siz
     versions,
     close,
     analyze: (input, config) => run<Analysis>({ id: nextId++, kind: 'analyze', input, config }),
-    check: (input, sequence, flashStartMs) => run<ChallengeOutcome>({ id: nextId++, kind: 'challenge', input, sequence, flashStartMs }),
+    check: <S extends ChallengeSpec>(input: AnalysisInput, spec: S) => run<ChallengeOutcomeOf<S>>({ id: nextId++, kind: 'challenge', input, spec }),
   };
 }
 

@@ -20,7 +20,7 @@ export type { InferenceRecord, InferenceStatus, InferenceStore, RequestSummary, 
 export { hashApiKey } from './secrets.js';
 export type { ServerSecretStore } from './server-secrets.js';
 export type { DeliveryAttempt, DeliveryOutcome, WebhookRecord, WebhookStatus, WebhookStore } from './webhooks.js';
-export { sessionStatus, type SessionChallenge, type SessionRecord, type SessionReturn, type SessionStatus, type SessionStore, type StoredChallengeOutcome } from './sessions.js';
+export { sessionStatus, type DrawnChallenge, type SessionChallenge, type SessionRecord, type SessionReturn, type SessionStatus, type SessionStore, type StoredChallengeOutcome, type StoredColourOutcome, type StoredMouthOutcome } from './sessions.js';
 
 export const DATABASE_FILE = 'liveness.sqlite';
 

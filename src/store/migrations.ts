@@ -128,6 +128,35 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'mouth challenge sessions',
+    sql: `
+      -- The CHECK on challenge gains 'mouth', so the table is rebuilt as in migration 3. sequence_json
+      -- now holds whatever the challenge drew: a colour sequence or mouth prompts.
+      CREATE TABLE sessions_v4 (
+        session_id     TEXT PRIMARY KEY,
+        key_id         TEXT REFERENCES api_keys (id),
+        token_sha256   BLOB NOT NULL UNIQUE,
+        challenge      TEXT NOT NULL CHECK (challenge IN ('none', 'colour', 'mouth')),
+        return_mode    TEXT NOT NULL CHECK (return_mode IN ('verdict', 'evidence')),
+        sequence_json  TEXT,
+        revealed_at    TEXT,
+        used_at        TEXT,
+        inference_id   TEXT,
+        envelope_json  TEXT,
+        challenge_json TEXT,
+        error_code     TEXT,
+        error_message  TEXT,
+        created_at     TEXT NOT NULL,
+        expires_at     TEXT NOT NULL,
+        completed_at   TEXT
+      ) STRICT;
+      INSERT INTO sessions_v4 SELECT session_id, key_id, token_sha256, challenge, return_mode, sequence_json, revealed_at, used_at, inference_id, envelope_json, challenge_json, error_code, error_message, created_at, expires_at, completed_at FROM sessions;
+      DROP TABLE sessions;
+      ALTER TABLE sessions_v4 RENAME TO sessions;
+    `,
+  },
 ]);
 
 /** Brings the database up to the latest schema; returns the version it is now at. */

@@ -1,14 +1,16 @@
 import type { Database } from 'better-sqlite3';
-import type { ColourSequence } from '../challenge/index.js';
+import type { ColourSequence, MouthPrompts } from '../challenge/index.js';
 import type { ErrorCode } from '../errors.js';
 import type { StoredEnvelope } from './inferences.js';
 
-export type SessionChallenge = 'none' | 'colour';
+export type SessionChallenge = 'none' | 'colour' | 'mouth';
 export type SessionReturn = 'verdict' | 'evidence';
 export type SessionStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'expired';
 
-/** The colour challenge's outcome as stored and reported: snake_case, like the envelope. */
-export interface StoredChallengeOutcome {
+/** A challenge's outcome as stored and reported: snake_case, like the envelope. */
+export type StoredChallengeOutcome = StoredColourOutcome | StoredMouthOutcome;
+
+export interface StoredColourOutcome {
   readonly type: 'colour';
   readonly passed: boolean;
   /** When the page began flashing, from the start of its recording. */
@@ -19,16 +21,39 @@ export interface StoredChallengeOutcome {
   readonly steps: ReadonlyArray<{ readonly colour: string; readonly frames: number; readonly alignment: number | null }>;
 }
 
+export interface StoredMouthOutcome {
+  readonly type: 'mouth';
+  readonly passed: boolean;
+  /** When the page began prompting, from the start of its recording. */
+  readonly prompt_start_ms: number;
+  /** Pearson correlation of the lip gap with the prompts (open = 1, closed = 0) at that delay. */
+  readonly correlation: number;
+  /** The reaction delay that fitted best. */
+  readonly lag_ms: number;
+  /** Median lip gap while the mouth should be closed. */
+  readonly rest_level: number;
+  /** 90th percentile of that lip gap minus its median: near 0 when the mouth stayed closed. */
+  readonly rest_spread: number;
+  readonly rest_frames: number;
+  /** Per "open your mouth" prompt: its frames and its median lip gap above the resting level. */
+  readonly prompts: ReadonlyArray<{ readonly frames: number; readonly rise: number | null }>;
+}
+
+/** What the session drew when it was made, kept on the server until the page reveals it once. */
+export type DrawnChallenge =
+  | { readonly challenge: 'none' }
+  | { readonly challenge: 'colour'; readonly sequence: ColourSequence }
+  | { readonly challenge: 'mouth'; readonly prompts: MouthPrompts };
+
 /** A capture session as stored: everything but its token, of which only the SHA-256 is kept. */
-export interface SessionRecord {
+export type SessionRecord = SessionFields & DrawnChallenge;
+
+interface SessionFields {
   /** `ses_` and 24 lowercase letters or digits. */
   readonly sessionId: string;
   /** The API key that created it; null when the server ran with LIVENESS_AUTH=off. */
   readonly keyId: string | null;
-  readonly challenge: SessionChallenge;
   readonly returnMode: SessionReturn;
-  /** The colour sequence (colour sessions only), revealed to the page once. */
-  readonly sequence: ColourSequence | null;
   readonly revealedAt: string | null;
   /** When the token was spent on a capture. */
   readonly usedAt: string | null;
@@ -42,16 +67,16 @@ export interface SessionRecord {
 }
 
 export interface SessionStore {
-  create(session: {
-    readonly sessionId: string;
-    readonly keyId: string | null;
-    readonly tokenSha256: Buffer;
-    readonly challenge: SessionChallenge;
-    readonly returnMode: SessionReturn;
-    readonly sequence: ColourSequence | null;
-    readonly createdAt: Date;
-    readonly expiresAt: Date;
-  }): SessionRecord;
+  create(
+    session: DrawnChallenge & {
+      readonly sessionId: string;
+      readonly keyId: string | null;
+      readonly tokenSha256: Buffer;
+      readonly returnMode: SessionReturn;
+      readonly createdAt: Date;
+      readonly expiresAt: Date;
+    },
+  ): SessionRecord;
   /** The session and its stored token hash, for a constant-time comparison. */
   find(sessionId: string): { readonly session: SessionRecord; readonly tokenSha256: Buffer } | null;
   /** Marks the challenge revealed; false when it already was (only one caller ever gets true). */
@@ -101,8 +126,10 @@ export function createSessionStore(db: Database): SessionStore {
   const deleteBefore = db.prepare('DELETE FROM sessions WHERE created_at < ?');
 
   return {
-    create({ sessionId, keyId, tokenSha256, challenge, returnMode, sequence, createdAt, expiresAt }) {
-      insert.run(sessionId, keyId, tokenSha256, challenge, returnMode, sequence ? JSON.stringify(sequence) : null, createdAt.toISOString(), expiresAt.toISOString());
+    create(session) {
+      const { sessionId, keyId, tokenSha256, returnMode, createdAt, expiresAt } = session;
+      const drawn = session.challenge === 'colour' ? session.sequence : session.challenge === 'mouth' ? session.prompts : null;
+      insert.run(sessionId, keyId, tokenSha256, session.challenge, returnMode, drawn ? JSON.stringify(drawn) : null, createdAt.toISOString(), expiresAt.toISOString());
       return toRecord(select.get(sessionId)!);
     },
     find(sessionId) {
@@ -135,13 +162,19 @@ export function sessionStatus(session: SessionRecord, now: Date): SessionStatus 
   return now.getTime() >= Date.parse(session.expiresAt) ? 'expired' : 'pending';
 }
 
+/** `sequence_json` holds what the session's challenge drew: a colour sequence or mouth prompts. */
+function toDrawn(row: SessionRow): DrawnChallenge {
+  if (row.challenge === 'none') return { challenge: 'none' };
+  const drawn: unknown = JSON.parse(row.sequence_json!);
+  return row.challenge === 'colour' ? { challenge: 'colour', sequence: drawn as ColourSequence } : { challenge: 'mouth', prompts: drawn as MouthPrompts };
+}
+
 function toRecord(row: SessionRow): SessionRecord {
   return {
     sessionId: row.session_id,
     keyId: row.key_id,
-    challenge: row.challenge,
+    ...toDrawn(row),
     returnMode: row.return_mode,
-    sequence: row.sequence_json === null ? null : (JSON.parse(row.sequence_json) as ColourSequence),
     revealedAt: row.revealed_at,
     usedAt: row.used_at,
     inferenceId: row.inference_id,

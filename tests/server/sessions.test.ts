@@ -123,7 +123,7 @@ test('POST /v1/sessions makes a session with a token shown once; only its SHA-25
 
   const bad = (payload: object) => app.inject({ method: 'POST', url: '/v1/sessions', headers: { authorization: `Bearer ${keyA}` }, payload });
   assertError(await bad({ expires_in_s: 30 }), 400, 'invalid_argument', /^Expected an integer from 60 to 3600 for expires_in_s but received 30 of type number$/);
-  assertError(await bad({ challenge: 'blink' }), 400, 'invalid_argument', /^Expected 'none' or 'colour' for challenge but received 'blink' of type string$/);
+  assertError(await bad({ challenge: 'blink' }), 400, 'invalid_argument', /^Expected 'none', 'colour' or 'mouth' for challenge but received 'blink' of type string$/);
   assertError(await bad({ return: 'all' }), 400, 'invalid_argument', /for return/);
   assertError(await bad({ challange: 'colour' }), 400, 'invalid_argument', /received the field 'challange'/);
   assertError(await app.inject({ method: 'POST', url: '/v1/sessions', payload: {} }), 401, 'unauthorized');
@@ -232,7 +232,9 @@ test('colour: revealed once; a capture that reflects the sequence passes, one th
   assert.equal(failedReport.status, 'completed');
   assert.equal(failedReport.challenge.passed, false);
   assert.equal(failedReport.result.result.is_real, false);
-  assert.equal(failedReport.challenge.steps.length, store.sessions.find(failing.session_id)!.session.sequence!.steps.length);
+  const stored = store.sessions.find(failing.session_id)!.session;
+  assert.equal(stored.challenge, 'colour');
+  assert.equal(failedReport.challenge.steps.length, stored.challenge === 'colour' ? stored.sequence.steps.length : -1);
 });
 
 test('retention deletes sessions created before the cutoff, and only those', async () => {
@@ -250,7 +252,7 @@ test('retention deletes sessions created before the cutoff, and only those', asy
 
 test("a session with challenge 'none' has nothing to reveal", async () => {
   const session = await createSession({ challenge: 'none' });
-  assertError(await reveal(session), 400, 'invalid_argument', /^Expected a session with challenge 'colour' but received one with challenge 'none'$/);
+  assertError(await reveal(session), 400, 'invalid_argument', /^Expected a session with challenge 'colour' or 'mouth' but received one with challenge 'none'$/);
   const capture = (payload: object) =>
     app.inject({ method: 'POST', url: `/v1/sessions/${session.session_id}/capture`, headers: { authorization: `Session ${session.token}` }, payload });
   assertError(await capture({ model: 'face-liveness', video_url: 'data:video/mp4;base64,AAAA', flash_start_ms: 500 }), 400, 'invalid_argument', /^Expected no flash_start_ms/);

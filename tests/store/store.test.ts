@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
-import { DATABASE_FILE, hashApiKey, openStore, type RequestSummary, type Store } from '../../src/store/index.js';
+import { DATABASE_FILE, hashApiKey, openStore, type RequestSummary, type Store, type StoredEnvelope } from '../../src/store/index.js';
 import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
 import { randomString } from '../../src/store/secrets.js';
 
@@ -140,6 +140,59 @@ test('migration 3 rebuilds the inference records for the queued status and keeps
       upgraded.inferences.start({ inferenceId: 'inf_q', request: { ...REQUEST, sources: [{ scheme: 'https', mediaType: 'video/mp4', byteLength: 99 }] } });
       assert.equal(upgraded.inferences.find('inf_q')?.status, 'processing');
       assert.equal(upgraded.inferences.find('inf_q')?.request.sources[0]?.byteLength, 99);
+    } finally {
+      upgraded.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('migration 4 rebuilds the sessions for the mouth challenge and keeps every session written before it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'liveness-store-v3-'));
+  const sequence = { steps: [{ colour: 'red', startMs: 0, durationMs: 300 }], totalMs: 300 };
+  const colourOutcome = { type: 'colour', passed: false, flash_start_ms: 517, correlation: 0.1, lag_ms: 0, aligned_share: 0.4, steps: [{ colour: 'red', frames: 4, alignment: -0.2 }] };
+  try {
+    const db = new Sqlite(join(dir, DATABASE_FILE));
+    migrate(db, MIGRATIONS.slice(0, 3));
+    const insert = db.prepare(
+      'INSERT INTO sessions (session_id, key_id, token_sha256, challenge, return_mode, sequence_json, revealed_at, used_at, inference_id, envelope_json, challenge_json, created_at, expires_at, completed_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run('ses_colour', hashApiKey('st_colour'), 'colour', 'evidence', JSON.stringify(sequence), 'T1', 'T2', 'inf_colour', '{"status":"completed"}', JSON.stringify(colourOutcome), 'T0', 'T9', 'T3');
+    insert.run('ses_none', hashApiKey('st_none'), 'none', 'verdict', null, null, null, null, null, null, 'T0', 'T9', null);
+    assert.throws(() => insert.run('ses_mouth', hashApiKey('st_mouth'), 'mouth', 'verdict', '{}', null, null, null, null, null, 'T0', 'T9', null), /CHECK constraint failed/);
+    db.close();
+
+    const upgraded = openStore(dir);
+    try {
+      const colour = upgraded.sessions.find('ses_colour');
+      assert.deepEqual(colour?.tokenSha256, hashApiKey('st_colour'));
+      assert.deepEqual(colour?.session, {
+        sessionId: 'ses_colour',
+        keyId: null,
+        challenge: 'colour',
+        sequence,
+        returnMode: 'evidence',
+        revealedAt: 'T1',
+        usedAt: 'T2',
+        inferenceId: 'inf_colour',
+        envelope: { status: 'completed' },
+        challengeOutcome: colourOutcome,
+        error: null,
+        createdAt: 'T0',
+        expiresAt: 'T9',
+        completedAt: 'T3',
+      });
+      assert.equal(upgraded.sessions.find('ses_none')?.session.challenge, 'none');
+      assert.equal(upgraded.sessions.find('ses_none')?.session.usedAt, null);
+
+      const prompts = { prompts: [{ startMs: 1400, durationMs: 900 }, { startMs: 3900, durationMs: 1200 }], totalMs: 5900 };
+      const created = upgraded.sessions.create({ sessionId: 'ses_mouth', keyId: null, tokenSha256: hashApiKey('st_mouth'), challenge: 'mouth', prompts, returnMode: 'verdict', createdAt: new Date(), expiresAt: new Date() });
+      assert.equal(created.challenge, 'mouth');
+      assert.deepEqual(created.challenge === 'mouth' && created.prompts, prompts);
+      const mouthOutcome = { type: 'mouth', passed: true, prompt_start_ms: 520, correlation: 0.91, lag_ms: 400, rest_level: 0.01, rest_spread: 0.03, rest_frames: 40, prompts: [{ frames: 9, rise: 0.4 }, { frames: 12, rise: null }] } as const;
+      upgraded.sessions.complete({ sessionId: 'ses_mouth', inferenceId: 'inf_mouth', envelope: { status: 'completed' } as unknown as StoredEnvelope, challengeOutcome: mouthOutcome, completedAt: new Date() });
+      assert.deepEqual(upgraded.sessions.find('ses_mouth')?.session.challengeOutcome, mouthOutcome);
     } finally {
       upgraded.close();
     }

@@ -4,25 +4,26 @@
  *
  * - `POST /v1/sessions` (API key): a session and its single-use token, shown once.
  * - `GET /v1/sessions/:id` (API key): its status, result and challenge outcome.
- * - `POST /v1/sessions/:id/challenge` (token): the colour sequence, revealed once, when capture starts.
+ * - `POST /v1/sessions/:id/challenge` (token): the colour sequence or the mouth prompts, revealed
+ *   once, when capture starts.
  * - `POST /v1/sessions/:id/capture` (token): the recording; the same inference as `POST
- *   /v1/inferences` (`runInference`), then for colour sessions `checkColourChallenge`. A failed
- *   challenge fails the session closed.
+ *   /v1/inferences` (`runInference`), then for colour and mouth sessions the challenge check. A
+ *   failed challenge fails the session closed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CHALLENGE_COLOURS, DEFAULT_CHALLENGE, drawColourSequence, type ChallengeOutcome } from '../../challenge/index.js';
+import { CHALLENGE_COLOURS, DEFAULT_CHALLENGE, DEFAULT_MOUTH_CHALLENGE, drawColourSequence, drawMouthPrompts } from '../../challenge/index.js';
 import { isoSeconds, type Envelope } from '../../envelope.js';
 import { LivenessError } from '../../errors.js';
 import type { AnalysisInput, IngestLimits, MediaSource } from '../../ingest/index.js';
-import { hashApiKey, sessionStatus, type SessionRecord, type SessionStore, type StoredChallengeOutcome } from '../../store/index.js';
+import { hashApiKey, sessionStatus, type DrawnChallenge, type SessionChallenge, type SessionRecord, type SessionStore, type StoredChallengeOutcome } from '../../store/index.js';
 import { inconclusiveResult } from '../../verdict/index.js';
-import type { ChallengeChecker } from '../challenge-checker.js';
+import type { ChallengeChecker, ChallengeSpec } from '../challenge-checker.js';
 import { sendError, toApiError } from '../error-reply.js';
 import { parseInferenceRequest, type InferenceRequest, type MediaFetcher } from '../inference-request.js';
 import type { Readiness } from '../readiness.js';
 import { runInference, type InferenceRunner } from '../run-inference.js';
 import { authenticateSession, checkSessionOpen } from '../session-auth.js';
-import { parseFlashStartMs, parseSessionRequest } from '../session-request.js';
+import { CHALLENGE_START_FIELDS, parseChallengeStartMs, parseSessionRequest } from '../session-request.js';
 import { cryptoRandom, generateSessionToken, newSessionId } from '../session-secrets.js';
 import { errorResponses } from '../route-schemas.js';
 import { readUploadRequest } from '../upload-request.js';
@@ -31,7 +32,7 @@ export interface SessionRouteOptions {
   readonly sessions: SessionStore;
   readonly runner: InferenceRunner;
   readonly readiness: Readiness;
-  /** Checks colour challenges; without one, only sessions with challenge 'none' can be made. */
+  /** Checks colour and mouth challenges; without one, only sessions with challenge 'none' can be made. */
   readonly challengeChecker: ChallengeChecker | Promise<ChallengeChecker> | null;
   /** The clock that dates sessions and decides expiry (tests move it). */
   readonly now: () => Date;
@@ -45,7 +46,7 @@ const TOKEN_ERRORS = ['invalid_session_token', 'session_used', 'session_expired'
 const SCHEMAS = {
   create: {
     summary: 'Make a capture session for a browser',
-    description: 'Body: challenge ("none" | "colour"), return ("verdict" | "evidence"), expires_in_s (60–3600, default 600). Answers 201 with the session id, its single-use token (shown once) and the capture page URL.',
+    description: 'Body: challenge ("none" | "colour" | "mouth"), return ("verdict" | "evidence"), expires_in_s (60–3600, default 600). Answers 201 with the session id, its single-use token (shown once) and the capture page URL.',
     security: KEY_SECURITY,
     response: errorResponses(['invalid_argument', 'unauthorized', 'rate_limited']),
   },
@@ -56,14 +57,17 @@ const SCHEMAS = {
     response: errorResponses(['unauthorized', 'not_found', 'rate_limited']),
   },
   challenge: {
-    summary: 'Reveal the colour sequence to flash, once (Authorization: Session <token>)',
+    summary: 'Reveal the colour sequence to flash or the mouth prompts to show, once (Authorization: Session <token>)',
+    description:
+      'Colour sessions: {session_id, lead_in_ms, sequence: {total_ms, steps: [{colour, rgb, start_ms, duration_ms}]}}. Mouth sessions: {session_id, lead_in_ms, prompts: {total_ms, prompts: [{start_ms, duration_ms}]}}, each prompt an "open your mouth" phase, closed before, between and after. Times from the start of the flashing or prompting, which the page begins lead_in_ms into its recording. A second reveal is 409 session_used.',
     security: [],
     params: ID_PARAMS,
     response: errorResponses(TOKEN_ERRORS),
   },
   capture: {
     summary: 'Upload the capture (Authorization: Session <token>); the token is spent',
-    description: 'multipart/form-data (model, file, and flash_start_ms for colour sessions) or JSON (model, video_url as a data: URL, flash_start_ms). Answers with the verdict, or the evidence when the session asked for it.',
+    description:
+      'multipart/form-data (model, file, and flash_start_ms for colour sessions or prompt_start_ms for mouth sessions: when the page began flashing or prompting, in ms from the start of the recording) or JSON (model, video_url as a data: URL, flash_start_ms or prompt_start_ms). A failed challenge fails closed (is_real false, real_probability and confidence 0). Answers with the verdict, or the evidence and the challenge outcome when the session asked for it.',
     security: [],
     params: ID_PARAMS,
     response: errorResponses([...TOKEN_ERRORS, 'media_too_large', 'unsupported_media', 'undecodable_media', 'url_not_allowed', 'server_busy', 'not_ready']),
@@ -74,8 +78,8 @@ const SCHEMAS = {
 export function registerSessionRoutes(app: FastifyInstance, { sessions, challengeChecker, now }: SessionRouteOptions): void {
   app.post('/sessions', { schema: SCHEMAS.create }, async (request, reply) => {
     const asked = parseSessionRequest(request.body);
-    if (asked.challenge === 'colour' && challengeChecker === null) {
-      throw new LivenessError('invalid_argument', "Expected challenge 'none' (this server runs without the colour challenge check) but received 'colour'");
+    if (asked.challenge !== 'none' && challengeChecker === null) {
+      throw new LivenessError('invalid_argument', `Expected challenge 'none' (this server runs without challenge checks) but received '${asked.challenge}'`);
     }
     const createdAt = now();
     const token = generateSessionToken();
@@ -83,9 +87,8 @@ export function registerSessionRoutes(app: FastifyInstance, { sessions, challeng
       sessionId: newSessionId(),
       keyId: request.apiKey?.id ?? null,
       tokenSha256: hashApiKey(token),
-      challenge: asked.challenge,
+      ...drawChallenge(asked.challenge),
       returnMode: asked.returnMode,
-      sequence: asked.challenge === 'colour' ? drawColourSequence(cryptoRandom) : null,
       createdAt,
       expiresAt: new Date(createdAt.getTime() + asked.expiresInS * 1000),
     });
@@ -116,12 +119,20 @@ export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, r
     const session = authenticateSession(request, sessions, request.params.id);
     const at = now();
     checkSessionOpen(session, at);
-    if (session.challenge !== 'colour' || !session.sequence) {
-      throw new LivenessError('invalid_argument', `Expected a session with challenge 'colour' but received one with challenge '${session.challenge}'`);
+    if (session.challenge === 'none') {
+      throw new LivenessError('invalid_argument', "Expected a session with challenge 'colour' or 'mouth' but received one with challenge 'none'");
     }
     // Revealed once, when capture starts: a second reveal would let a replay be prepared at leisure.
     if (!sessions.markRevealed(session.sessionId, at)) {
       throw new LivenessError('session_used', `Expected a challenge not yet revealed but received a session whose challenge was revealed at ${session.revealedAt ?? 'the same moment'}`);
+    }
+    if (session.challenge === 'mouth') {
+      const { prompts, totalMs } = session.prompts;
+      return {
+        session_id: session.sessionId,
+        lead_in_ms: DEFAULT_MOUTH_CHALLENGE.promptStartMs,
+        prompts: { total_ms: totalMs, prompts: prompts.map((prompt) => ({ start_ms: prompt.startMs, duration_ms: prompt.durationMs })) },
+      };
     }
     const { steps, totalMs } = session.sequence;
     return {
@@ -138,13 +149,14 @@ export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, r
     const createdAt = now();
     const session = authenticateSession(request, sessions, request.params.id);
     checkSessionOpen(session, createdAt);
-    if (session.challenge === 'colour' && !session.revealedAt) {
+    if (session.challenge !== 'none' && !session.revealedAt) {
       throw new LivenessError('invalid_argument', `Expected the challenge to be revealed (POST /v1/sessions/${session.sessionId}/challenge) before the capture but it was not`);
     }
-    const { parsed, flashStartMs } = await readCapture(request, session, runner.analysis.ingest);
+    const { parsed, challengeStartMs } = await readCapture(request, session, runner.analysis.ingest);
     request.body = undefined;
     const analyzer = readiness.analyzer();
-    const checker = session.challenge === 'colour' ? await challengeChecker : null;
+    const spec = challengeSpec(session, challengeStartMs);
+    const checker = spec ? await challengeChecker : null;
     runner.queue.checkRoom();
     // Spent before the analysis, atomically: two uploads racing with one token cannot both run.
     if (!sessions.markUsed(session.sessionId, createdAt)) {
@@ -159,13 +171,12 @@ export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, r
     }
 
     let challengeOutcome: StoredChallengeOutcome | null = null;
-    if (checker && challengeInput && session.sequence && flashStartMs !== null) {
+    if (checker && challengeInput && spec) {
       try {
-        const checked = await runner.queue.run(() => checker.check(challengeInput, session.sequence!, flashStartMs));
-        challengeOutcome = toStoredOutcome(checked, flashStartMs);
+        challengeOutcome = await runner.queue.run(() => checkToStored(checker, challengeInput, spec));
       } catch (error) {
         const coded = toApiError(error, request, runner);
-        if (coded.code === 'internal_error') request.log.error({ err: error, sessionId: session.sessionId }, 'the colour challenge check failed unexpectedly');
+        if (coded.code === 'internal_error') request.log.error({ err: error, sessionId: session.sessionId }, `the ${spec.type} challenge check failed unexpectedly`);
         sessions.fail({ sessionId: session.sessionId, inferenceId: inference.inferenceId, error: coded, completedAt: new Date() });
         return sendError(reply, coded, inference.inferenceId);
       }
@@ -204,34 +215,39 @@ const refuseUrls: MediaFetcher = async ({ field }) => {
   throw new LivenessError('url_not_allowed', `Expected a data: URL for ${field} in a session capture (the page uploads what it recorded) but received an http(s) URL`);
 };
 
-/** The capture: a multipart upload (field `file`) or JSON with a data: URL, as for /v1/inferences, plus `flash_start_ms` for colour sessions. */
+/**
+ * The capture: a multipart upload (field `file`) or JSON with a data: URL, as for /v1/inferences, plus
+ * `flash_start_ms` for colour sessions or `prompt_start_ms` for mouth sessions (never the other's).
+ */
 async function readCapture(
   request: FastifyRequest,
   session: SessionRecord,
   limits: IngestLimits,
-): Promise<{ readonly parsed: InferenceRequest; readonly flashStartMs: number | null }> {
-  const colour = session.challenge === 'colour';
+): Promise<{ readonly parsed: InferenceRequest; readonly challengeStartMs: number | null }> {
+  const startField = session.challenge === 'none' ? null : CHALLENGE_START_FIELDS[session.challenge];
   let parsed: InferenceRequest;
-  let flashStartMs: unknown;
+  let startMs: unknown;
   if (request.isMultipart()) {
-    const upload = await readUploadRequest(request, limits, colour ? ['flash_start_ms'] : []);
+    const upload = await readUploadRequest(request, limits, startField ? [startField] : []);
     parsed = upload;
-    flashStartMs = upload.fields.flash_start_ms;
+    startMs = startField ? upload.fields[startField] : undefined;
   } else {
     const body = request.body;
     const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-    // flash_start_ms is ours; the rest is the body of /v1/inferences, checked by the same parser.
-    const { flash_start_ms: flash, ...rest } = isObject ? (body as Record<string, unknown>) : {};
-    if (!colour && flash !== undefined) {
-      throw new LivenessError('invalid_argument', "Expected no flash_start_ms in the capture of a session with challenge 'none' but received one");
+    // flash_start_ms and prompt_start_ms are ours; the rest is the body of /v1/inferences, checked by the same parser.
+    const { flash_start_ms: flash, prompt_start_ms: prompt, ...rest } = isObject ? (body as Record<string, unknown>) : {};
+    for (const [field, value] of [['flash_start_ms', flash], ['prompt_start_ms', prompt]] as const) {
+      if (field !== startField && value !== undefined) {
+        throw new LivenessError('invalid_argument', `Expected no ${field} in the capture of a session with challenge '${session.challenge}' but received one`);
+      }
     }
     parsed = await parseInferenceRequest(isObject ? rest : body, limits, refuseUrls);
-    flashStartMs = flash;
+    startMs = startField === 'prompt_start_ms' ? prompt : flash;
   }
   if (parsed.summary.include.length > 0) {
     throw new LivenessError('invalid_argument', "Expected no include in a session capture (the session's return decides) but received one");
   }
-  return { parsed, flashStartMs: colour ? parseFlashStartMs(flashStartMs) : null };
+  return { parsed, challengeStartMs: startField ? parseChallengeStartMs(startField, startMs) : null };
 }
 
 function copyInput(input: AnalysisInput): AnalysisInput {
@@ -239,14 +255,48 @@ function copyInput(input: AnalysisInput): AnalysisInput {
   return input.kind === 'media' ? { kind: 'media', source: copy(input.source) } : { kind: 'frames', frames: input.frames.map(copy) };
 }
 
-function toStoredOutcome(outcome: ChallengeOutcome, flashStartMs: number): StoredChallengeOutcome {
+/** What a new session draws for its challenge, from the CSPRNG; kept on the server until revealed. */
+function drawChallenge(challenge: SessionChallenge): DrawnChallenge {
+  switch (challenge) {
+    case 'colour':
+      return { challenge, sequence: drawColourSequence(cryptoRandom) };
+    case 'mouth':
+      return { challenge, prompts: drawMouthPrompts(cryptoRandom) };
+    case 'none':
+      return { challenge };
+  }
+}
+
+/** What the checker is asked for a session's capture; null for a session without a challenge. */
+function challengeSpec(session: SessionRecord, startMs: number | null): ChallengeSpec | null {
+  if (session.challenge === 'none' || startMs === null) return null;
+  return session.challenge === 'colour' ? { type: 'colour', sequence: session.sequence, flashStartMs: startMs } : { type: 'mouth', prompts: session.prompts, promptStartMs: startMs };
+}
+
+/** Runs the check and keeps its outcome as stored and reported: snake_case, with when the page began. */
+async function checkToStored(checker: ChallengeChecker, input: AnalysisInput, spec: ChallengeSpec): Promise<StoredChallengeOutcome> {
+  if (spec.type === 'colour') {
+    const outcome = await checker.check(input, spec);
+    return {
+      type: 'colour',
+      passed: outcome.passed,
+      flash_start_ms: spec.flashStartMs,
+      correlation: outcome.correlation,
+      lag_ms: outcome.lagMs,
+      aligned_share: outcome.alignedShare,
+      steps: outcome.steps.map(({ colour, frames, alignment }) => ({ colour, frames, alignment })),
+    };
+  }
+  const outcome = await checker.check(input, spec);
   return {
-    type: 'colour',
+    type: 'mouth',
     passed: outcome.passed,
-    flash_start_ms: flashStartMs,
+    prompt_start_ms: spec.promptStartMs,
     correlation: outcome.correlation,
     lag_ms: outcome.lagMs,
-    aligned_share: outcome.alignedShare,
-    steps: outcome.steps.map(({ colour, frames, alignment }) => ({ colour, frames, alignment })),
+    rest_level: outcome.restLevel,
+    rest_spread: outcome.restSpread,
+    rest_frames: outcome.restFrames,
+    prompts: outcome.prompts.map(({ frames, rise }) => ({ frames, rise })),
   };
 }
