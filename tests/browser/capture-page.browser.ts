@@ -1,7 +1,8 @@
 /**
  * The capture page in a real browser: Debian's Chromium, driven by playwright-core, with a fake
  * camera that plays a y4m made from franck.mp4. It goes from the guide to the verdict and shows
- * "Live" for the live clip; a denied camera shows its message. Screenshots of each state go to
+ * "Live" for the live clip; a denied camera shows its message; colour and mouth sessions show their
+ * challenge and, as the fake camera cannot follow it, fail closed. Screenshots of each state go to
  * test-artefacts/capture-page/. Run with `npm run test:browser`; the browser talks to 127.0.0.1 only.
  */
 import assert from 'node:assert/strict';
@@ -228,6 +229,46 @@ test('a colour session flashes the revealed sequence while recording; the fake c
     const report = await (await fetch(`${baseUrl}/v1/sessions/${session.session_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
     assert.equal(report.challenge.passed, false);
     assert.ok(report.challenge.flash_start_ms >= 500 && report.challenge.flash_start_ms < 1500, `flash_start_ms ${report.challenge.flash_start_ms}`);
+    assert.equal(report.result.result.is_real, false);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a mouth session shows the revealed prompts while recording; the man talking does not follow them, so it fails closed', { skip, timeout: 180_000 }, async () => {
+  const browser = await launch(['--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+    const session = await createSession({ challenge: 'mouth', return: 'evidence' });
+    await page.goto(`${baseUrl}${session.capture_url}#token=${session.token}`);
+    await page.getByRole('note').waitFor();
+    assert.match(await page.getByRole('note').innerText(), /^Open and close your mouth/);
+    assert.ok(await page.locator('#flash-warning').isHidden(), 'nothing flashes: no flashing warning');
+    assert.equal(await page.getByRole('button', { name: 'Check without flashing' }).count(), 0);
+    await shot(page, '13-mouth-intro');
+    await page.getByRole('button', { name: 'Start the camera' }).click();
+    await page.waitForFunction(() => !(document.getElementById('record') as HTMLButtonElement).disabled);
+    await page.getByRole('button', { name: 'Record' }).click();
+    // Each instruction is shown under the oval and announced in the live region at once.
+    const shows = (text: string) =>
+      page.waitForFunction((expected) => document.getElementById('prompt')!.textContent === expected && document.getElementById('feedback')!.textContent === expected, text, { timeout: 30_000 });
+    await shows('Keep your mouth closed');
+    await shows('Open your mouth wide');
+    await shot(page, '14-mouth-open');
+    await shows('Close your mouth');
+    await page.waitForFunction(() => ['result', 'problem'].includes(document.getElementById('app')!.dataset.state ?? ''), undefined, { timeout: 120_000 });
+    await shot(page, '15-mouth-result');
+    assert.equal(await page.evaluate(() => document.getElementById('app')!.dataset.state), 'result', await page.locator('#problem').innerText());
+    assert.equal(await page.locator('#verdict').innerText(), 'Not live');
+    assert.equal(await page.locator('#verdict-detail').innerText(), 'Your mouth did not open and close when asked.');
+    assert.equal(await page.locator('#challenge-heading').innerText(), 'Mouth challenge');
+    assert.match(await page.locator('#challenge-summary').innerText(), /^Failed: correlation .* reaction delay \d+ ms; mouth opening at rest .*, spread .* over \d+ frames\.$/);
+
+    const report = await (await fetch(`${baseUrl}/v1/sessions/${session.session_id}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    assert.equal(report.challenge.type, 'mouth');
+    assert.equal(report.challenge.passed, false);
+    assert.ok(report.challenge.prompt_start_ms >= 500 && report.challenge.prompt_start_ms < 1500, `prompt_start_ms ${report.challenge.prompt_start_ms}`);
+    assert.equal(await page.locator('#challenge-prompts tbody tr').count(), report.challenge.prompts.length);
     assert.equal(report.result.result.is_real, false);
   } finally {
     await browser.close();

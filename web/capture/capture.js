@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The capture page: camera → oval guide with light feedback → countdown → 3 s of WebM (with the
- * colour sequence flashed around the oval for colour sessions) → upload with progress → verdict.
+ * colour sequence flashed around the oval for colour sessions, or longer with "open your mouth" /
+ * "close your mouth" instructions for mouth sessions) → upload with progress → verdict.
  * Talks only to this server, with the session token from the URL fragment (#token=…), which is
  * never sent in a URL and never stored.
  */
@@ -11,6 +12,10 @@ const MODEL = 'face-liveness';
 const RECORD_MS = 3000;
 /** Room after the last colour for the camera's delay (the server tries up to 400 ms). */
 const AFTER_FLASH_MS = 700;
+/** Room after the prompting's closed tail for the person's reaction and the camera's delay. */
+const AFTER_PROMPTS_MS = 800;
+/** What the page says in each phase of the mouth challenge: before the first prompt, during one, after one. */
+const MOUTH_INSTRUCTIONS = { rest: 'Keep your mouth closed', open: 'Open your mouth wide', close: 'Close your mouth' };
 /** The guide looks at a small copy of the picture, a few times a second: cheap and enough. */
 const GUIDE_W = 64, GUIDE_H = 48, GUIDE_EVERY_MS = 250;
 /** Mean luma (0–255) under which the face is too dark to analyse, and frame-to-frame change above which it moves. */
@@ -30,6 +35,7 @@ const page = {
   sections: ['intro', 'capture', 'upload', 'result', 'problem'].map((id) => $(id)),
   video: /** @type {HTMLVideoElement} */ ($('preview')),
   flash: $('flash'),
+  prompt: $('prompt'),
   feedback: $('feedback'),
   countdown: $('countdown'),
   record: /** @type {HTMLButtonElement} */ ($('record')),
@@ -188,10 +194,16 @@ async function countdown() {
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Records the stream; for a colour session, flashes the sequence around the oval from `leadInMs`
- * after the recorder started and measures when the first colour was actually painted.
+ * @typedef {{ lead_in_ms: number, sequence: { total_ms: number, steps: Array<{ rgb: number[], start_ms: number, duration_ms: number }> } }} ColourChallenge
+ * @typedef {{ lead_in_ms: number, prompts: { total_ms: number, prompts: Array<{ start_ms: number, duration_ms: number }> } }} MouthChallenge
+ */
+
+/**
+ * Records the stream; for a colour session, flashes the sequence around the oval from `lead_in_ms`
+ * after the recorder started, for a mouth session shows the instructions from then, and measures
+ * when the first colour or instruction was actually painted (`startMs`, sent as `startField`).
  * @param {MediaStream} stream
- * @param {{ lead_in_ms: number, sequence: { total_ms: number, steps: Array<{ rgb: number[], start_ms: number, duration_ms: number }> } } | null} challenge
+ * @param {ColourChallenge | MouthChallenge | null} challenge
  */
 async function record(stream, challenge) {
   const mimeType = /** @type {string} */ (pickMimeType());
@@ -207,19 +219,28 @@ async function record(stream, challenge) {
   const startedAt = performance.now();
   thumbs.setStart(startedAt);
   page.feedback.textContent = 'Recording — hold still';
-  let flashStartMs = null;
-  const lengthMs = challenge ? Math.max(RECORD_MS, challenge.lead_in_ms + challenge.sequence.total_ms + AFTER_FLASH_MS) : RECORD_MS;
-  if (challenge) flashStartMs = await flash(challenge, startedAt);
+  let lengthMs = RECORD_MS;
+  /** @type {{ startField: string, startMs: number } | null} */
+  let shown = null;
+  if (challenge && 'sequence' in challenge) {
+    lengthMs = Math.max(RECORD_MS, challenge.lead_in_ms + challenge.sequence.total_ms + AFTER_FLASH_MS);
+    shown = { startField: 'flash_start_ms', startMs: await flash(challenge, startedAt) };
+  } else if (challenge) {
+    lengthMs = Math.max(RECORD_MS, challenge.lead_in_ms + challenge.prompts.total_ms + AFTER_PROMPTS_MS);
+    shown = { startField: 'prompt_start_ms', startMs: await prompt(challenge, startedAt) };
+  }
   await sleep(Math.max(0, lengthMs - (performance.now() - startedAt)));
   recorder.stop();
   await stopped;
   thumbs.stop();
   page.flash.style.background = '';
-  return { blob: new Blob(chunks, { type: mimeType.split(';')[0] }), flashStartMs, thumbnails: thumbs.list };
+  page.prompt.textContent = '';
+  delete page.prompt.dataset.phase;
+  return { blob: new Blob(chunks, { type: mimeType.split(';')[0] }), challenge: shown, thumbnails: thumbs.list };
 }
 
 /** Paints each step at its time, frame by frame; returns when the first colour was on screen, from the recording's start. */
-async function flash(/** @type {any} */ challenge, /** @type {number} */ startedAt) {
+async function flash(/** @type {ColourChallenge} */ challenge, /** @type {number} */ startedAt) {
   const steps = challenge.sequence.steps;
   await sleep(Math.max(0, challenge.lead_in_ms - (performance.now() - startedAt)));
   return new Promise((resolve) => {
@@ -235,6 +256,37 @@ async function flash(/** @type {any} */ challenge, /** @type {number} */ started
         return;
       }
       page.flash.style.background = `rgb(${step.rgb.join(',')})`;
+      requestAnimationFrame(paint);
+    };
+    requestAnimationFrame(paint);
+  });
+}
+
+/**
+ * Shows each phase's instruction at its time, frame by frame, in large type under the oval and in
+ * the live region (announced once per change); returns when the first instruction was on screen,
+ * from the recording's start. The last one ("Close your mouth") stays until the recording stops.
+ */
+async function prompt(/** @type {MouthChallenge} */ challenge, /** @type {number} */ startedAt) {
+  const { prompts, total_ms: totalMs } = challenge.prompts;
+  await sleep(Math.max(0, challenge.lead_in_ms - (performance.now() - startedAt)));
+  return new Promise((resolve) => {
+    let firstPaintMs = /** @type {number | null} */ (null);
+    let promptStart = performance.now();
+    const paint = (/** @type {number} */ now) => {
+      if (firstPaintMs === null) { firstPaintMs = now - startedAt; promptStart = now; }
+      const t = now - promptStart;
+      if (t >= totalMs) {
+        resolve(Math.round(firstPaintMs));
+        return;
+      }
+      const open = prompts.some((p) => t >= p.start_ms && t < p.start_ms + p.duration_ms);
+      const phase = open ? 'open' : prompts.some((p) => t >= p.start_ms + p.duration_ms) ? 'close' : 'rest';
+      if (page.prompt.dataset.phase !== phase) {
+        page.prompt.dataset.phase = phase;
+        page.prompt.textContent = MOUTH_INSTRUCTIONS[phase];
+        page.feedback.textContent = MOUTH_INSTRUCTIONS[phase];
+      }
       requestAnimationFrame(paint);
     };
     requestAnimationFrame(paint);
@@ -259,10 +311,10 @@ function startThumbnails() {
 }
 
 /** Uploads with progress (fetch has no upload progress); resolves with the server's answer. */
-function upload(/** @type {Blob} */ blob, /** @type {number | null} */ flashStartMs) {
+function upload(/** @type {Blob} */ blob, /** @type {{ startField: string, startMs: number } | null} */ challenge) {
   const form = new FormData();
   form.append('model', MODEL);
-  if (flashStartMs !== null) form.append('flash_start_ms', String(flashStartMs));
+  if (challenge) form.append(challenge.startField, String(challenge.startMs));
   form.append('file', blob, blob.type.includes('mp4') ? 'capture.mp4' : 'capture.webm');
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
@@ -295,6 +347,12 @@ const ATTACK_DESCRIPTIONS = {
   injection: 'This looks like an injected or synthetic video.',
 };
 
+/** What the page says when the session's challenge failed. @type {Record<string, string>} */
+const CHALLENGE_FAILURES = {
+  colour: 'The light on your face did not follow the colours on the screen.',
+  mouth: 'Your mouth did not open and close when asked.',
+};
+
 /** @param {any} answer @param {Array<{ atMs: number, url: string }>} thumbnails */
 function showResult(answer, thumbnails) {
   const result = answer.result.result;
@@ -305,7 +363,7 @@ function showResult(answer, thumbnails) {
   const detail = answer.result.inconclusive
     ? `We could not check the recording: ${answer.result.inconclusive.message}`
     : answer.challenge && !answer.challenge.passed
-      ? 'The light on your face did not follow the colours on the screen.'
+      ? CHALLENGE_FAILURES[answer.challenge.type] ?? 'You did not follow the check on the screen.'
       : result.is_real
         ? 'A live person was in front of the camera.'
         : ATTACK_DESCRIPTIONS[result.attack_type_name] ?? 'This does not look like a live person in front of the camera.';
@@ -357,18 +415,31 @@ function renderEvidence(evidence, challenge, thumbnails) {
   });
   /** @type {HTMLElement} */ ($('evidence-signals').querySelector('tbody')).replaceChildren(...rows);
   if (challenge?.steps) {
-    $('evidence-challenge').hidden = false;
+    $('challenge-heading').textContent = 'Colour challenge';
     $('challenge-summary').textContent = `${challenge.passed ? 'Passed' : 'Failed'}: correlation ${challenge.correlation}, camera delay ${challenge.lag_ms} ms, ${Math.round(challenge.aligned_share * 100)} % of steps in the colour's direction.`;
-    /** @type {HTMLElement} */ ($('challenge-steps').querySelector('tbody')).replaceChildren(...challenge.steps.map((/** @type {any} */ step, /** @type {number} */ i) => {
-      const row = document.createElement('tr');
-      for (const text of [String(i + 1), step.colour, String(step.frames), format(step.alignment)]) {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        row.append(cell);
-      }
-      return row;
-    }));
+    fillTable('challenge-steps', challenge.steps.map((/** @type {any} */ step, /** @type {number} */ i) => [String(i + 1), step.colour, String(step.frames), format(step.alignment)]));
+  } else if (challenge?.prompts) {
+    $('challenge-heading').textContent = 'Mouth challenge';
+    $('challenge-summary').textContent =
+      `${challenge.passed ? 'Passed' : 'Failed'}: correlation ${challenge.correlation} with the prompts, reaction delay ${challenge.lag_ms} ms; ` +
+      `mouth opening at rest ${challenge.rest_level}, spread ${challenge.rest_spread} over ${challenge.rest_frames} frames.`;
+    fillTable('challenge-prompts', challenge.prompts.map((/** @type {any} */ p, /** @type {number} */ i) => [String(i + 1), String(p.frames), format(p.rise)]));
   }
+}
+
+/** Shows the challenge table `id` with one row per entry of `rows`. */
+function fillTable(/** @type {string} */ id, /** @type {string[][]} */ rows) {
+  $('evidence-challenge').hidden = false;
+  $(id).hidden = false;
+  /** @type {HTMLElement} */ ($(id).querySelector('tbody')).replaceChildren(...rows.map((texts) => {
+    const row = document.createElement('tr');
+    for (const text of texts) {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.append(cell);
+    }
+    return row;
+  }));
 }
 
 const format = (/** @type {unknown} */ value) => (typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : value === null || value === undefined ? '–' : String(value));
@@ -388,18 +459,21 @@ async function main() {
   if (sessionStatus === 'expired') return problem('This link has expired', 'Go back to the service that sent you here and start again.');
   if (sessionStatus !== 'pending') return problem('This link was already used', 'Each link works once. Go back to the service that sent you here for a new one.');
   const colour = challenge === 'colour';
+  const mouth = challenge === 'mouth';
   $('flash-warning').hidden = !colour;
   $('passive').hidden = !colour;
+  $('mouth-note').hidden = !mouth;
+  if (mouth) $('record-length').textContent = 'We record up to 15 seconds of video of your face. Nothing else is recorded.';
   $('passive').onclick = () => {
     // The session was made for the colour challenge; only the service can offer another one.
     notifyParent('passive-requested', {});
     problem('Check without flashing', 'Go back to the service that sent you here and ask for the check without flashing colours.');
   };
   show('intro');
-  $('start').onclick = () => void capture(colour);
+  $('start').onclick = () => void capture(colour || mouth);
 }
 
-async function capture(/** @type {boolean} */ colour) {
+async function capture(/** @type {boolean} */ withChallenge) {
   show('capture');
   const stream = await openCamera();
   if (!stream) return;
@@ -412,8 +486,8 @@ async function capture(/** @type {boolean} */ colour) {
     page.record.disabled = true;
     try {
       await countdown();
-      // Revealed only now, at the start of the capture: the sequence is secret until it is flashed.
-      const challenge = colour ? await call('/challenge', { method: 'POST' }) : null;
+      // Revealed only now, at the start of the capture: the sequence or prompts are secret until shown.
+      const challenge = withChallenge ? await call('/challenge', { method: 'POST' }) : null;
       stopGuide();
       const recording = await record(stream, challenge);
       stream.getTracks().forEach((track) => track.stop());
@@ -427,13 +501,13 @@ async function capture(/** @type {boolean} */ colour) {
   };
 }
 
-/** @param {{ blob: Blob, flashStartMs: number | null, thumbnails: Array<{ atMs: number, url: string }> }} recording */
+/** @param {{ blob: Blob, challenge: { startField: string, startMs: number } | null, thumbnails: Array<{ atMs: number, url: string }> }} recording */
 async function send(recording) {
   show('upload');
   page.progress.value = 0;
   page.uploadStatus.textContent = 'Uploading…';
   try {
-    showResult(await upload(recording.blob, recording.flashStartMs), recording.thumbnails);
+    showResult(await upload(recording.blob, recording.challenge), recording.thumbnails);
   } catch (error) {
     if (/** @type {any} */ (error).code === 'network') {
       problem('Network error', 'The recording could not be sent. Check your connection, then try again: the recording is kept.', () => void send(recording));
