@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { runTool, locateTools } from '../src/decode/ffmpeg.js';
 import { loadDeps } from '../src/deps.js';
 import { analyzeMedia } from '../src/pipeline/index.js';
-import { quantile } from '../src/signals/landmark-series.js';
+import { quantile } from '../src/math/stats.js';
 import { withTempDir } from '../src/util/temp.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'cold-runs': { type: 'string', default: '3' } } });

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { locateTools, runTool } from '../src/decode/ffmpeg.js';
 import { readServerConfig } from '../src/server/config.js';
 import { startServer } from '../src/server/serve.js';
-import { quantile } from '../src/signals/landmark-series.js';
+import { quantile } from '../src/math/stats.js';
 import { openStore } from '../src/store/index.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '12' } } });

@@ -2,7 +2,8 @@
  * How often a recording made without the prompts passes the mouth challenge by chance: every bona
  * fide clip of the dev set (as a replayed or injected video would show it) and every attack that
  * `liveness synth` made from them (paper masks, video replays), each checked against many random
- * prompt schedules placed at random points of its first seconds. Also prints the lip-gap range of
+ * prompt schedules placed at random points of its first seconds; a clip shorter than that is looped,
+ * as an attacker replaying it would. Also prints the lip-gap range of
  * each clip. Then the worst case, simulated: a person who follows prompts (opening 300–700 ms after a
  * prompt appears, closing 250–650 ms after it ends, wide open 0.3–0.5, closed 0.02, ±0.01 noise),
  * checked against the prompts they followed and against other prompts, as a recording of them
@@ -46,7 +47,8 @@ for (const [n, item] of clips.entries()) {
   }
   stats.clips++;
   const random = seededRandom(1000 + n);
-  const end = samples.at(-1)!.timestampMs;
+  const looped = loop(samples, windowMs);
+  const end = looped.at(-1)!.timestampMs;
   const openings = samples.map((s) => s.opening).sort((a, b) => a - b);
   let passed = 0;
   let nearest = -Infinity;
@@ -54,7 +56,7 @@ for (const [n, item] of clips.entries()) {
     const prompts = drawMouthPrompts(random);
     const room = end - prompts.totalMs - DEFAULT_MOUTH_CHALLENGE.maxLagMs;
     if (room < 0) break;
-    const outcome = scoreMouthChallenge(samples, prompts, { ...DEFAULT_MOUTH_CHALLENGE, promptStartMs: random() * room });
+    const outcome = scoreMouthChallenge(looped, prompts, { ...DEFAULT_MOUTH_CHALLENGE, promptStartMs: random() * room });
     stats.checks++;
     if (outcome.passed) passed++;
     // How close it came: the smallest prompt rise over the threshold, with the rest spread under its limit.
@@ -69,6 +71,16 @@ console.log(`mouth challenge: rise ≥ ${DEFAULT_MOUTH_CHALLENGE.minRise}, rest 
 for (const [group, { clips: count, checks, passed, nearest }] of groups) {
   const sorted = nearest.filter(Number.isFinite).sort((a, b) => a - b);
   console.log(`${group.padEnd(26)} clips ${String(count).padStart(3)}  checks ${String(checks).padStart(5)}  passed ${passed} (${((100 * passed) / Math.max(1, checks)).toFixed(2)} %)  best rise with closed rest: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(3) ?? 'n/a'}, max ${sorted.at(-1)?.toFixed(3) ?? 'n/a'}`);
+}
+
+/** The series played again and again until `lengthMs`. */
+function loop(samples: readonly MouthSample[], lengthMs: number): MouthSample[] {
+  const periodMs = samples.at(-1)!.timestampMs + 1000 / 15;
+  const out: MouthSample[] = [];
+  for (let start = 0; start < lengthMs; start += periodMs) {
+    for (const s of samples) if (start + s.timestampMs <= lengthMs) out.push({ timestampMs: start + s.timestampMs, opening: s.opening });
+  }
+  return out;
 }
 
 /** A person following `prompts` shown from `startMs`, filmed at 15 fps. */

@@ -10,6 +10,7 @@
  * resting phases (before, between and after the prompts) must show it closed, at one reaction delay
  * shared by all prompts and searched over a human range.
  */
+import { median, pearson, quantile } from '../math/stats.js';
 
 /** One "open your mouth" prompt, from the start of the prompting; before and after it: mouth closed. */
 export interface MouthPrompt {
@@ -135,8 +136,8 @@ function scoreAtLag(samples: readonly MouthSample[], { prompts, totalMs }: Mouth
     else rest.push(opening);
   }
   const correlation = pearson(observed, expected);
-  const restLevel = quantile(rest, 0.5);
-  const restSpread = quantile(rest, 0.9) - restLevel;
+  const restLevel = rest.length === 0 ? 0 : median(rest);
+  const restSpread = rest.length === 0 ? 0 : quantile(rest, 0.9) - restLevel;
   const measured = open.map((values) => ({ frames: values.length, rise: values.length === 0 ? null : round(quantile(values, 0.25) - restLevel) }));
   const enough = rest.length >= options.minFramesPerPhase && measured.every((p) => p.frames >= options.minFramesPerPhase);
   return {
@@ -149,26 +150,6 @@ function scoreAtLag(samples: readonly MouthSample[], { prompts, totalMs }: Mouth
     restFrames: rest.length,
     enough,
   };
-}
-
-function pearson(p: readonly number[], q: readonly number[]): number {
-  const n = p.length;
-  if (n < 3) return 0;
-  const mp = p.reduce((a, v) => a + v, 0) / n;
-  const mq = q.reduce((a, v) => a + v, 0) / n;
-  let cov = 0, vp = 0, vq = 0;
-  for (let i = 0; i < n; i++) {
-    cov += (p[i]! - mp) * (q[i]! - mq);
-    vp += (p[i]! - mp) ** 2;
-    vq += (q[i]! - mq) ** 2;
-  }
-  return vp > 0 && vq > 0 ? cov / Math.sqrt(vp * vq) : 0;
-}
-
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 function round(value: number): number {

@@ -8,6 +8,7 @@
  */
 import type { Frame } from '../decode/index.js';
 import { interocularPx } from '../faces/geometry.js';
+import { median, pearson } from '../math/stats.js';
 import type { TrackedFace } from '../faces/index.js';
 import { expectedChroma, type ChallengeColour, type ColourSequence } from './sequence.js';
 
@@ -119,29 +120,10 @@ export function scoreChallenge(samples: readonly SkinSample[], sequence: ColourS
   };
 }
 
-function pearson(p: readonly number[], q: readonly number[]): number {
-  const n = p.length;
-  if (n < 3) return 0;
-  const mp = p.reduce((a, v) => a + v, 0) / n;
-  const mq = q.reduce((a, v) => a + v, 0) / n;
-  let cov = 0, vp = 0, vq = 0;
-  for (let i = 0; i < n; i++) {
-    cov += (p[i]! - mp) * (q[i]! - mq);
-    vp += (p[i]! - mp) ** 2;
-    vq += (q[i]! - mq) ** 2;
-  }
-  return vp > 0 && vq > 0 ? cov / Math.sqrt(vp * vq) : 0;
-}
-
 function cosine(p: readonly number[], q: readonly number[]): number {
   const dot = p.reduce((a, v, i) => a + v * q[i]!, 0);
   const norms = Math.hypot(...p) * Math.hypot(...q);
   return norms > 0 ? dot / norms : 0;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function round(value: number): number {

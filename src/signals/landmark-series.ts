@@ -2,19 +2,7 @@
 import { interocularPx } from '../faces/geometry.js';
 import type { TrackedFace } from '../faces/index.js';
 
-export function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
-}
-
-/** Linear-interpolated quantile, q in 0–1. NaN for an empty list. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((p, r) => p - r);
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
-}
+export { median, quantile } from '../math/stats.js';
 
 /** Mean landmark displacement between two faces, in interocular distances. */
 export function meanDisplacement(p: TrackedFace, q: TrackedFace): number {

@@ -55,11 +55,15 @@ test('a mouth that never opens (a photo, a paper mask) or opens out of step (a r
   const prompts = drawMouthPrompts(seededRandom(8));
   const lengthMs = 500 + prompts.totalMs + 1200;
   assert.equal(scoreMouthChallenge(series(lengthMs, () => false), prompts).passed, false);
-  // The same person following other prompts: what a recording made for another capture shows.
-  for (const seed of [20, 21, 22, 23, 24]) {
+  // The same person following other prompts: what a recording made for another capture shows. Its
+  // timing matches these prompts now and then by chance: 2 % over random schedules and offsets
+  // (scripts/mouth-challenge-separation.ts); 10 of these 200, which start at the same moment as these.
+  let passed = 0;
+  for (let seed = 100; seed < 300; seed++) {
     const other = drawMouthPrompts(seededRandom(seed));
-    assert.equal(scoreMouthChallenge(series(lengthMs, follower(other, 500, 450)), prompts).passed, false, `seed ${seed}`);
+    if (scoreMouthChallenge(series(500 + Math.max(prompts.totalMs, other.totalMs) + 1200, follower(other, 500, 450)), prompts).passed) passed++;
   }
+  assert.ok(passed <= 15, `${passed} of 200 recordings made for other prompts passed`);
   // Talking all along: the mouth opens in the prompts, and between them too.
   assert.equal(scoreMouthChallenge(series(lengthMs, (t) => Math.floor(t / 300) % 2 === 0), prompts).passed, false);
   // Slower than any reaction the check allows.
