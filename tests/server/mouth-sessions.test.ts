@@ -218,3 +218,16 @@ test('a server without a challenge checker makes no mouth sessions', async (t) =
   const response = await plain.inject({ method: 'POST', url: '/v1/sessions', headers: { authorization: `Bearer ${key}` }, payload: { challenge: 'mouth' } });
   assertError(response, 400, 'invalid_argument', /^Expected challenge 'none' \(this server runs without challenge checks\) but received 'mouth'$/);
 });
+
+test('a challenge session is never completed unchecked: a server without checks refuses its capture and leaves it unspent', async (t) => {
+  const session = await createSession({ challenge: 'mouth' });
+  assert.equal((await reveal(session)).statusCode, 200);
+  const plain = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir }), analyzer: STUB_ANALYZER, store });
+  t.after(() => plain.close());
+  const payload = { model: 'face-liveness', video_url: `data:video/mp4;base64,${MEDIA.toString('base64')}`, prompt_start_ms: 480 };
+  const response = await plain.inject({ method: 'POST', url: `/v1/sessions/${session.session_id}/capture`, headers: { authorization: `Session ${session.token}` }, payload });
+  assertError(response, 503, 'not_ready', /^Expected a server that checks 'mouth' challenges but this one runs without challenge checks/);
+  assert.equal((await report(session)).status, 'pending');
+  // The server with checks takes the same capture.
+  assert.equal((await captureJson(session, { prompt_start_ms: 480 })).statusCode, 200);
+});

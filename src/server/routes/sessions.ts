@@ -157,13 +157,17 @@ export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, r
     const analyzer = readiness.analyzer();
     const spec = challengeSpec(session, challengeStartMs);
     const checker = spec ? await challengeChecker : null;
+    // A challenge session never completes unchecked: a server started without checks keeps the token for one that has them.
+    if (spec && !checker) {
+      throw new LivenessError('not_ready', `Expected a server that checks '${spec.type}' challenges but this one runs without challenge checks; the session is not spent`);
+    }
     runner.queue.checkRoom();
     // Spent before the analysis, atomically: two uploads racing with one token cannot both run.
     if (!sessions.markUsed(session.sessionId, createdAt)) {
       throw new LivenessError('session_used', 'Expected an unused session token but received one spent on a capture a moment ago');
     }
     // The analyzer may move the media's bytes to a worker thread; the challenge check reads its own copy.
-    const challengeInput = checker ? copyInput(parsed.input) : null;
+    const challengeInput = spec ? copyInput(parsed.input) : null;
     const inference = await runInference(runner, analyzer, { ...parsed, includeEvidence: session.returnMode === 'evidence' }, { request, keyId: session.keyId, createdAt });
     if (!inference.ok) {
       sessions.fail({ sessionId: session.sessionId, inferenceId: inference.inferenceId, error: inference.error, completedAt: new Date() });
