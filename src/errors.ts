@@ -33,7 +33,7 @@ export const ERROR_TABLE = {
   url_fetch_timeout: { httpStatus: 504, exitCode: EXIT.badInput, description: 'A media URL did not connect or finish sending within the fetch time limits.' },
   rate_limited: { httpStatus: 429, exitCode: EXIT.badInput, description: 'The API key sent more requests this minute than its rate allows; retry after Retry-After seconds.' },
   server_busy: { httpStatus: 503, exitCode: EXIT.internal, description: 'The analysis queue is full; retry after Retry-After seconds.' },
-  not_ready: { httpStatus: 503, exitCode: EXIT.internal, description: 'The server is still loading its models; retry after Retry-After seconds.' },
+  not_ready: { httpStatus: 503, exitCode: EXIT.internal, description: 'The server is still loading its models (retry after Retry-After seconds), or runs without the challenge checks a capture session needs.' },
   analysis_interrupted: { httpStatus: 503, exitCode: EXIT.internal, description: 'The server stopped before this accepted inference finished; media is not kept, so submit it again.' },
   invalid_session_token: { httpStatus: 401, exitCode: EXIT.badInput, description: 'A capture session request has no session token, or not the one issued for that session.' },
   session_used: { httpStatus: 409, exitCode: EXIT.badInput, description: 'The session token was already used (tokens are single-use), or its challenge was already revealed.' },
