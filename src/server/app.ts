@@ -142,7 +142,7 @@ export function buildApp({ config, analyzer, store, analysis = DEFAULT_CONFIG, l
     await asyncInferences.drain(deadlineMs);
     await webhookDispatcher.close(deadlineMs);
   });
-  const sessionOptions = { sessions: store.sessions, runner, readiness, challengeChecker: challengeChecker ?? null, now };
+  const sessionOptions = { sessions: store.sessions, runner, readiness, challengeChecker: challengeChecker ?? null, now, challengeUploadS: config.challengeUploadS };
   app.register(
     async (v1) => {
       if (config.auth) {

@@ -33,6 +33,8 @@ export interface ServerConfig {
   readonly webhookRetryBaseMs: number;
   /** On SIGTERM, how long queued and running asynchronous inferences (and their first webhook attempt) may take to finish. */
   readonly shutdownGraceS: number;
+  /** Seconds a capture session's upload may take to arrive after its challenge has played out. */
+  readonly challengeUploadS: number;
   /** The JSON log's level. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -131,6 +133,12 @@ export const SERVER_SETTINGS: Schema = Object.freeze({
     doc: 'On SIGTERM, seconds that accepted asynchronous inferences and their first webhook attempt may take to finish; what is left is failed at the next start.',
     default: '25',
     parse: (raw) => integerIn(raw, 0, 3600),
+  },
+  challengeUploadS: {
+    env: 'LIVENESS_CHALLENGE_UPLOAD_S',
+    doc: "Seconds a colour or mouth session's capture may take to arrive once its challenge has played out (revealed, shown, the camera's delay); a later one fails the session, since a known challenge could be answered at leisure.",
+    default: '60',
+    parse: (raw) => integerIn(raw, 5, 3600),
   },
   logLevel: {
     env: 'LIVENESS_LOG_LEVEL',

@@ -19,6 +19,7 @@ test('defaults: private host, port 8080, ./data, auth on, no URL hosts, 30 days,
     webhookMaxAttempts: 6,
     webhookRetryBaseMs: 2000,
     shutdownGraceS: 25,
+    challengeUploadS: 60,
     logLevel: 'info',
   });
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.urlAllowlist));
@@ -70,6 +71,7 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ LIVENESS_MAX_QUEUE: '2.5' }, "Expected an integer from 1 to 10000 for LIVENESS_MAX_QUEUE but received '2.5' of type string"],
     [{ LIVENESS_WEBHOOK_MAX_ATTEMPTS: '0' }, "Expected an integer from 1 to 20 for LIVENESS_WEBHOOK_MAX_ATTEMPTS but received '0' of type string"],
     [{ LIVENESS_WEBHOOK_RETRY_BASE_MS: '2s' }, "Expected an integer from 1 to 3600000 for LIVENESS_WEBHOOK_RETRY_BASE_MS but received '2s' of type string"],
+    [{ LIVENESS_CHALLENGE_UPLOAD_S: '1' }, "Expected an integer from 5 to 3600 for LIVENESS_CHALLENGE_UPLOAD_S but received '1' of type string"],
     [{ LIVENESS_HOST: 'a b' }, "Expected a host name or IP address for LIVENESS_HOST but received 'a b' of type string"],
     [{ LIVENESS_FRAME_ANCESTORS: 'https://app.example.com/page' }, "Expected origins such as https://app.example.com (scheme, host and port only) in each item for LIVENESS_FRAME_ANCESTORS but received 'https://app.example.com/page' of type string"],
     [{ LIVENESS_CALIBRATION: '/nonexistent/calibration.json' }, "Expected an existing calibration file for LIVENESS_CALIBRATION but received '/nonexistent/calibration.json' of type string"],

@@ -231,3 +231,37 @@ test('a challenge session is never completed unchecked: a server without checks 
   // The server with checks takes the same capture.
   assert.equal((await captureJson(session, { prompt_start_ms: 480 })).statusCode, 200);
 });
+
+test('a capture that comes long after the reveal fails the session: a known challenge is not answered at leisure', async (t) => {
+  let clock = new Date('2026-11-25T12:00:00Z');
+  const timed = buildApp({ config: readServerConfig({ LIVENESS_DATA_DIR: dataDir, LIVENESS_CHALLENGE_UPLOAD_S: '60' }), analyzer: STUB_ANALYZER, challengeChecker: fakeChecker, store, now: () => clock });
+  t.after(() => timed.close());
+  const open = async () => {
+    const created = await timed.inject({ method: 'POST', url: '/v1/sessions', headers: { authorization: `Bearer ${key}` }, payload: { challenge: 'mouth' } });
+    const session = created.json() as Created;
+    assert.equal((await timed.inject({ method: 'POST', url: `/v1/sessions/${session.session_id}/challenge`, headers: { authorization: `Session ${session.token}` } })).statusCode, 200);
+    return session;
+  };
+  const capture = (session: Created) =>
+    timed.inject({
+      method: 'POST',
+      url: `/v1/sessions/${session.session_id}/capture`,
+      headers: { authorization: `Session ${session.token}` },
+      payload: { model: 'face-liveness', video_url: `data:video/mp4;base64,${MEDIA.toString('base64')}`, prompt_start_ms: 500 },
+    });
+  const start = clock.getTime();
+  // The challenge's length: the lead-in, the prompts, the longest reaction the check allows.
+  const late = await open();
+  const lengthMs = 500 + storedPrompts(late)!.totalMs + 750;
+  clock = new Date(start + lengthMs + 61_000);
+  assertError(await capture(late), 410, 'session_expired', /^Expected the capture within \d+\.\d s of revealing the challenge .* but it came after \d+\.\d s; the session is failed/);
+  const failed = await report(late);
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.error.code, 'session_expired');
+  assertError(await capture(late), 409, 'session_used', /spent on a capture/);
+
+  clock = new Date(start);
+  const inTime = await open();
+  clock = new Date(start + 500 + storedPrompts(inTime)!.totalMs + 750 + 59_000);
+  assert.equal((await capture(inTime)).statusCode, 200);
+});

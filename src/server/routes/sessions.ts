@@ -36,6 +36,8 @@ export interface SessionRouteOptions {
   readonly challengeChecker: ChallengeChecker | Promise<ChallengeChecker> | null;
   /** The clock that dates sessions and decides expiry (tests move it). */
   readonly now: () => Date;
+  /** Seconds a challenge session's capture may take to arrive once its challenge has played out. */
+  readonly challengeUploadS: number;
 }
 
 type Params = { Params: { id: string } };
@@ -114,7 +116,7 @@ export function registerSessionRoutes(app: FastifyInstance, { sessions, challeng
 }
 
 /** The routes the capture page calls with the session token (`Authorization: Session <token>`). */
-export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, runner, readiness, challengeChecker, now }: SessionRouteOptions): void {
+export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, runner, readiness, challengeChecker, now, challengeUploadS }: SessionRouteOptions): void {
   app.post<Params>('/sessions/:id/challenge', { schema: SCHEMAS.challenge }, async (request) => {
     const session = authenticateSession(request, sessions, request.params.id);
     const at = now();
@@ -151,6 +153,17 @@ export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, r
     checkSessionOpen(session, createdAt);
     if (session.challenge !== 'none' && !session.revealedAt) {
       throw new LivenessError('invalid_argument', `Expected the challenge to be revealed (POST /v1/sessions/${session.sessionId}/challenge) before the capture but it was not`);
+    }
+    if (session.challenge !== 'none' && session.revealedAt) {
+      // A revealed challenge must not be answerable at leisure (a recording tinted or cut to match it):
+      // a capture that comes later than the challenge's own length plus the upload time fails the session.
+      const allowedMs = challengeLengthMs(session) + challengeUploadS * 1000;
+      const tookMs = createdAt.getTime() - Date.parse(session.revealedAt);
+      if (tookMs > allowedMs) {
+        const error = new LivenessError('session_expired', `Expected the capture within ${(allowedMs / 1000).toFixed(1)} s of revealing the challenge (its ${(challengeLengthMs(session) / 1000).toFixed(1)} s and ${challengeUploadS} s to upload) but it came after ${(tookMs / 1000).toFixed(1)} s; the session is failed, since its challenge is known`);
+        if (sessions.markUsed(session.sessionId, createdAt)) sessions.fail({ sessionId: session.sessionId, inferenceId: null, error: { code: error.code, message: error.message }, completedAt: createdAt });
+        throw error;
+      }
     }
     const { parsed, challengeStartMs } = await readCapture(request, session, runner.analysis.ingest);
     request.body = undefined;
@@ -269,6 +282,13 @@ function drawChallenge(challenge: SessionChallenge): DrawnChallenge {
     case 'none':
       return { challenge };
   }
+}
+
+/** From the reveal to the end of what the check reads: the page's lead-in, the challenge, the camera's delay. */
+function challengeLengthMs(session: SessionRecord): number {
+  if (session.challenge === 'colour') return DEFAULT_CHALLENGE.flashStartMs + session.sequence.totalMs + DEFAULT_CHALLENGE.maxLagMs;
+  if (session.challenge === 'mouth') return DEFAULT_MOUTH_CHALLENGE.promptStartMs + session.prompts.totalMs + DEFAULT_MOUTH_CHALLENGE.maxLagMs;
+  return 0;
 }
 
 /** What the checker is asked for a session's capture; null for a session without a challenge. */
