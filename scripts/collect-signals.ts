@@ -4,8 +4,10 @@
  * its label, subject and signal values. `fit-fusion` reads that file.
  *
  *   node dist/scripts/collect-signals.js [--bench DIR] [--out .cache/signals.jsonl] [--only video,frames,image]
- *     [--synth DIR/manifest.csv ...]
+ *     [--synth DIR/manifest.csv ...] [--frames N [--window S]]
  *
+ * `--frames 8` observes what the contract's array of 8 frames shows: N frames of each video over its
+ * first S seconds (default 3), and N evenly spaced frames of each frames folder.
  * `--synth` adds the items of a `liveness synth` manifest made from bench clips; each counts as the
  * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person,
  * and a species named like one of the bench's becomes `synth_<species>`.
@@ -14,7 +16,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG, withOverrides } from '../src/config.js';
 import { loadObservationDeps } from '../src/deps.js';
+import type { AnalysisInput } from '../src/ingest/index.js';
 import { observeMedia } from '../src/pipeline/index.js';
 import { makeHandMovedStill, makeLoopedStill } from '../src/synth/still-attacks.js';
 import { FRANCK, loadBench, loadSynth, type DevItem } from './dev-set.js';
@@ -25,8 +29,18 @@ const { values } = parseArgs({
     out: { type: 'string', default: '.cache/signals.jsonl' },
     only: { type: 'string', default: 'video,frames,image,crop' },
     synth: { type: 'string', multiple: true, default: [] },
+    frames: { type: 'string' },
+    window: { type: 'string', default: '3' },
   },
 });
+const frameCount = values.frames === undefined ? null : Number(values.frames);
+const config = frameCount === null ? DEFAULT_CONFIG : withOverrides({ decode: { ...DEFAULT_CONFIG.decode, videoFrames: frameCount, videoWindowS: Number(values.window) } });
+/** N of a frames array, evenly spaced; the input as it is otherwise. */
+function fewerFrames(input: AnalysisInput): AnalysisInput {
+  if (frameCount === null || input.kind !== 'frames' || input.frames.length <= frameCount) return input;
+  const step = input.frames.length / frameCount;
+  return { kind: 'frames', frames: Array.from({ length: frameCount }, (_, i) => input.frames[Math.floor(i * step)]!) };
+}
 const benchDir = values.bench!;
 const kinds = new Set(values.only!.split(','));
 const deps = await loadObservationDeps();
@@ -62,7 +76,7 @@ for (const item of items) {
   const startedAt = performance.now();
   const record: Record<string, unknown> = { id: item.id, label: item.label, species: item.species, subject: item.subject, kind: item.kind, synthetic: item.origin === 'synth' };
   try {
-    const observation = await observeMedia(item.input, deps);
+    const observation = await observeMedia(fewerFrames(item.input), deps, config);
     record.mode = observation.mode;
     record.inconclusive = observation.quality.inconclusive?.code ?? null;
     record.usable = observation.quality.usableFrameIndices.length;

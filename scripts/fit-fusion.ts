@@ -5,8 +5,10 @@
  * 10 % of bona fide items are then rejected; otherwise the threshold where 10 % are.
  *
  *   node dist/scripts/fit-fusion.js [--in .cache/signals.jsonl] [--unseen .cache/signals-unseen.jsonl]
- *     [--out models/fusion.json] [--signals a,b,…]
+ *     [--short-in .cache/signals-short.jsonl [--short-unseen …]] [--out models/fusion.json] [--signals a,b,…]
  *
+ * `--short-in` (collect-signals with `--frames 8`) fits the `short` profile the same way, for inputs
+ * with 3–11 usable frames such as the contract's array of 8.
  * `--unseen` attacks are never trained on: kinds of attack the fusion is not fitted to (paper masks,
  * replays of a video), each scored by the model that left its subject out, and reported per species
  * at the chosen threshold. The attack typing is fitted on every attack of both files.
@@ -44,6 +46,8 @@ const { values } = parseArgs({
   options: {
     in: { type: 'string', default: '.cache/signals.jsonl' },
     unseen: { type: 'string' },
+    'short-in': { type: 'string' },
+    'short-unseen': { type: 'string' },
     out: { type: 'string', default: 'models/fusion.json' },
     // For ablations: fit on these signals only (comma-separated).
     signals: { type: 'string', default: ALL_TEMPORAL.map((f) => f.signal).join(',') },
@@ -54,76 +58,25 @@ const TEMPORAL = ALL_TEMPORAL.filter((f) => chosen.has(f.signal));
 const readRows = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Row);
 const temporal = (rows: readonly Row[]) => rows.filter((r) => !r.error && !r.inconclusive && r.signals && (r.mode === 'video' || r.mode === 'frames') && (r.usable ?? 0) >= 3);
 const toTraining = (r: Row) => ({ subject: r.subject, bonaFide: r.label === 'live', species: r.species, signals: r.signals!, synthetic: r.synthetic ?? false });
-const temporalRows = temporal(await readRows(values.in!));
-const training: Array<TrainingRow & { synthetic: boolean }> = temporalRows.map(toTraining);
-const unseen = values.unseen ? temporal(await readRows(values.unseen)).map(toTraining) : [];
-if (unseen.some((r) => r.bonaFide)) throw new Error(`${values.unseen} must hold attacks only`);
-const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
-
-const scored: Scored[] = fit.rows.map((r, i) => ({ score: fit.outOfFold[i]!, bonaFide: r.bonaFide }));
-const threshold = fit.profile.threshold;
-const species = [...new Set(fit.rows.filter((r) => !r.bonaFide).map((r) => r.species))];
-const only = (keep: (r: TrainingRow) => boolean) => scored.filter((_, i) => keep(fit.rows[i]!));
-const bonaFide = fit.rows.filter((r) => r.bonaFide);
-const synthetic = new Set<TrainingRow>(training.filter((r) => r.synthetic));
-// Each signal's raw value as a score (no fitting, so nothing to cross-validate) against the bona fide rows.
-const rawAuc = (signal: string, attacks: readonly TrainingRow[]) =>
-  round(rocAuc([...bonaFide, ...attacks].filter((r) => typeof r.signals[signal] === 'number').map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
-const perSignalRawAuc = Object.fromEntries(
-  TEMPORAL.map(({ signal }) => {
-    const attacksOf = (s: string | null) => fit.rows.filter((r) => !r.bonaFide && (s === null || r.species === s));
-    return [signal, { all: rawAuc(signal, attacksOf(null)), ...Object.fromEntries(species.map((s) => [s, rawAuc(signal, attacksOf(s))])) }];
-  }),
-);
-const liveSubjects = new Set(temporalRows.filter((r) => /^s(09|1\d|2\d|30)$/.test(r.subject)).map((r) => r.subject));
-const recorded = only((r) => !synthetic.has(r));
-
-// Unseen kinds of attack: APCER at the threshold, and each signal's raw AUC against the bona fide rows.
-const unseenSpecies = [...new Set(fit.heldOutRows.map((r) => r.species))];
-const unseenAttacks = Object.fromEntries(
-  unseenSpecies.map((name) => {
-    const attacks = fit.heldOutRows.filter((r) => r.species === name);
-    const scores = fit.heldOut.flatMap((score, i) => (fit.heldOutRows[i]!.species === name ? [{ score, bonaFide: false }] : []));
-    return [name, { items: attacks.length, apcerAtThreshold: round(apcer(scores, threshold), 4), perSignalRawAuc: Object.fromEntries(TEMPORAL.map(({ signal }) => [signal, rawAuc(signal, attacks)])) }];
-  }),
-);
-
-// Attack typing, on every attack the temporal profile scores: which instrument, cross-validated by subject.
-const typingRows: TypingRow[] = [...fit.rows, ...fit.heldOutRows].filter((r) => !r.bonaFide).map((r) => ({ subject: r.subject, type: attackTypeOf(r.species), signals: r.signals }));
-const typing = fitTyping(typingRows, TEMPORAL);
-
+const temporalFit = await fitTemporal(values.in!, values.unseen);
+const shortFit = values['short-in'] ? await fitTemporal(values['short-in'], values['short-unseen']) : null;
 const report = {
-  temporal: {
-    items: fit.rows.length,
-    bonaFide: bonaFide.length,
-    attacks: fit.rows.length - bonaFide.length,
-    subjects: new Set(fit.rows.map((r) => r.subject)).size,
-    perSignalRawAuc,
-    crossValidated: {
-      rocAuc: round(rocAuc(scored), 4),
-      eer: round(equalErrorRate(scored).eer, 4),
-      bpcerAtThreshold: round(bpcer(scored, threshold), 4),
-      // s09–s30: bona fide clips from other cameras, light and filters than the selfie captures.
-      bpcerOnS09toS30: round(bpcer(only((r) => r.bonaFide && liveSubjects.has(r.subject)), threshold), 4),
-      apcerAtThresholdBySpecies: Object.fromEntries(species.map((s) => [s, round(apcer(only((r) => r.bonaFide || r.species === s), threshold), 4)])),
-      // The same cross-validated scores on recorded media only: bench videos and NUAA sequences.
-      recordedOnly: { items: recorded.length, rocAuc: round(rocAuc(recorded), 4), eer: round(equalErrorRate(recorded).eer, 4) },
-    },
-    unseenAttacks,
-    typing: typingReport(typing),
-  },
+  temporal: temporalFit.report,
+  ...(shortFit ? { short: shortFit.report } : {}),
   single: { note: 'no single-frame signal has held up in cross-validation: one still fails closed' },
 };
+const unseenSpecies = temporalFit.unseenSpecies;
 
 const model: FusionModel = {
   version: `fusion-${new Date().toISOString().slice(0, 10)}`,
   profiles: {
-    temporal: { ...fit.profile, typing: typing.model },
+    temporal: temporalFit.profile,
+    ...(shortFit ? { short: shortFit.profile } : {}),
     single: { features: [], bias: 0, threshold: 1, thresholdSource: 'no validated signal for this input: it fails closed (always an attack, confidence 0)' },
   },
   provenance: {
     fittedBy: 'scripts/fit-fusion.ts (node dist/scripts/fit-fusion.js) on the output of scripts/collect-signals.ts',
-    data: 'the dev bench (../shared/bench: videos and NUAA print sequences) and, as print attacks, a looped still and a hand-moved still made from each bona fide bench clip and franck.mp4 (src/synth/still-attacks.ts)',
+    data: 'the dev bench (../shared/bench: videos and NUAA print sequences) and, as print attacks, a looped still and a hand-moved still made from each bona fide bench clip and franck.mp4 (src/synth/still-attacks.ts); temporal: 16 frames of each (videos: over their first 6 s); short: 8 (videos: over their first 3 s; sequences: every other frame)',
     unseenAttacks: values.unseen
       ? `never trained on: ${unseenSpecies.join(', ')} (liveness synth from the bona fide bench clips), scored by the model that left their subject out`
       : 'none given',
@@ -166,3 +119,66 @@ function typingReport({ model, rows, outOfFold }: TypingFit) {
 function round(value: number, digits = 6): number {
   return Math.round(value * 10 ** digits) / 10 ** digits;
 }
+
+/** Fits one profile on `inPath`'s rows, scores `unseenPath`'s attacks with it, fits its typing, and reports. */
+async function fitTemporal(inPath: string, unseenPath: string | undefined) {
+  const temporalRows = temporal(await readRows(inPath));
+  const training: Array<TrainingRow & { synthetic: boolean }> = temporalRows.map(toTraining);
+  const unseen = unseenPath ? temporal(await readRows(unseenPath)).map(toTraining) : [];
+  if (unseen.some((r) => r.bonaFide)) throw new Error(`${unseenPath} must hold attacks only`);
+  const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
+
+  const scored: Scored[] = fit.rows.map((r, i) => ({ score: fit.outOfFold[i]!, bonaFide: r.bonaFide }));
+  const threshold = fit.profile.threshold;
+  const species = [...new Set(fit.rows.filter((r) => !r.bonaFide).map((r) => r.species))];
+  const only = (keep: (r: TrainingRow) => boolean) => scored.filter((_, i) => keep(fit.rows[i]!));
+  const bonaFide = fit.rows.filter((r) => r.bonaFide);
+  const synthetic = new Set<TrainingRow>(training.filter((r) => r.synthetic));
+  // Each signal's raw value as a score (no fitting, so nothing to cross-validate) against the bona fide rows.
+  const rawAuc = (signal: string, attacks: readonly TrainingRow[]) =>
+    round(rocAuc([...bonaFide, ...attacks].filter((r) => typeof r.signals[signal] === 'number').map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
+  const perSignalRawAuc = Object.fromEntries(
+    TEMPORAL.map(({ signal }) => {
+      const attacksOf = (s: string | null) => fit.rows.filter((r) => !r.bonaFide && (s === null || r.species === s));
+      return [signal, { all: rawAuc(signal, attacksOf(null)), ...Object.fromEntries(species.map((s) => [s, rawAuc(signal, attacksOf(s))])) }];
+    }),
+  );
+  const liveSubjects = new Set(temporalRows.filter((r) => /^s(09|1\d|2\d|30)$/.test(r.subject)).map((r) => r.subject));
+  const recorded = only((r) => !synthetic.has(r));
+
+  // Unseen kinds of attack: APCER at the threshold, and each signal's raw AUC against the bona fide rows.
+  const unseenSpecies = [...new Set(fit.heldOutRows.map((r) => r.species))];
+  const unseenAttacks = Object.fromEntries(
+    unseenSpecies.map((name) => {
+      const attacks = fit.heldOutRows.filter((r) => r.species === name);
+      const scores = fit.heldOut.flatMap((score, i) => (fit.heldOutRows[i]!.species === name ? [{ score, bonaFide: false }] : []));
+      return [name, { items: attacks.length, apcerAtThreshold: round(apcer(scores, threshold), 4), perSignalRawAuc: Object.fromEntries(TEMPORAL.map(({ signal }) => [signal, rawAuc(signal, attacks)])) }];
+    }),
+  );
+
+  // Attack typing, on every attack the temporal profile scores: which instrument, cross-validated by subject.
+  const typingRows: TypingRow[] = [...fit.rows, ...fit.heldOutRows].filter((r) => !r.bonaFide).map((r) => ({ subject: r.subject, type: attackTypeOf(r.species), signals: r.signals }));
+  const typing = fitTyping(typingRows, TEMPORAL);
+
+  const report = {
+      items: fit.rows.length,
+      bonaFide: bonaFide.length,
+      attacks: fit.rows.length - bonaFide.length,
+      subjects: new Set(fit.rows.map((r) => r.subject)).size,
+      perSignalRawAuc,
+      crossValidated: {
+        rocAuc: round(rocAuc(scored), 4),
+        eer: round(equalErrorRate(scored).eer, 4),
+        bpcerAtThreshold: round(bpcer(scored, threshold), 4),
+        // s09–s30: bona fide clips from other cameras, light and filters than the selfie captures.
+        bpcerOnS09toS30: round(bpcer(only((r) => r.bonaFide && liveSubjects.has(r.subject)), threshold), 4),
+        apcerAtThresholdBySpecies: Object.fromEntries(species.map((s) => [s, round(apcer(only((r) => r.bonaFide || r.species === s), threshold), 4)])),
+        // The same cross-validated scores on recorded media only: bench videos and NUAA sequences.
+        recordedOnly: { items: recorded.length, rocAuc: round(rocAuc(recorded), 4), eer: round(equalErrorRate(recorded).eer, 4) },
+      },
+      unseenAttacks,
+      typing: typingReport(typing),
+  };
+  return { profile: { ...fit.profile, typing: typing.model }, report, unseenSpecies };
+}
+

@@ -29,12 +29,16 @@ export interface FusionProfile {
   readonly typing?: TypingModel;
 }
 
-export type ProfileName = 'temporal' | 'single';
+export type ProfileName = 'temporal' | 'short' | 'single';
 
 export interface FusionModel {
   readonly version: string;
-  /** `temporal`: videos and frame arrays with enough usable frames. `single`: one usable frame. */
-  readonly profiles: Readonly<Record<ProfileName, FusionProfile>>;
+  /**
+   * `temporal`: videos and frame arrays with at least 12 usable frames (fitted on 16). `short`: 3–11
+   * usable frames, such as the contract's array of 8 (fitted on 8: the signals' ranges shrink with
+   * fewer frames); a model file without it uses `temporal`. `single`: one still, or fewer than 3.
+   */
+  readonly profiles: Readonly<Record<'temporal' | 'single', FusionProfile>> & { readonly short?: FusionProfile };
   /** How and on what the model was fitted, with its cross-validated figures. */
   readonly provenance: Readonly<Record<string, unknown>>;
 }
@@ -65,13 +69,19 @@ const EPSILON = 1e-4;
 export async function loadFusionModel(path: string): Promise<FusionModel> {
   const text = await readFile(path, 'utf8');
   const model = JSON.parse(text) as FusionModel;
-  for (const name of ['temporal', 'single'] as const) {
+  for (const name of ['temporal', 'short', 'single'] as const) {
     const profile = model.profiles?.[name];
+    if (name === 'short' && profile === undefined) continue;
     if (!profile || !Array.isArray(profile.features) || typeof profile.bias !== 'number' || typeof profile.threshold !== 'number') {
       throw invalidArgument(`a fusion model with a '${name}' profile`, path, profile);
     }
   }
   return { ...model, version: `${model.version}+${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
+}
+
+/** The profile that decides `name`'s inputs: `temporal` stands in for a `short` the model lacks. */
+export function profileOf(model: FusionModel, name: ProfileName): FusionProfile {
+  return model.profiles[name] ?? model.profiles.temporal;
 }
 
 export function transformValue(value: number, transform: FeatureTransform): number {
@@ -87,7 +97,7 @@ export function transformValue(value: number, transform: FeatureTransform): numb
 
 /** Stage 6a: the fused, calibrated probability that the face is real. */
 export function fuseSignals(signals: readonly ComputedSignal[], model: FusionModel, profileName: ProfileName): Fused {
-  const profile = model.profiles[profileName];
+  const profile = profileOf(model, profileName);
   let logit = profile.bias;
   const missing: string[] = [];
   const contributions = profile.features.map((feature) => {

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG, type AnalysisConfig } from '../config.js';
 import { decodeFrames, type Frame, type SourceInfo } from '../decode/index.js';
 import type { Deps, ObservationDeps } from '../deps.js';
 import { findFaces, landmarkFaces, type FaceCandidate, type FrameFaces } from '../faces/index.js';
-import { fuseSignals, type Fused, type ProfileName } from '../fusion/model.js';
+import { fuseSignals, profileOf, type Fused, type ProfileName } from '../fusion/model.js';
 import { typeAttack } from '../fusion/typing.js';
 import { ingestMedia, type AnalysisInput, type InputMode } from '../ingest/index.js';
 import { assessQuality, type QualityReport } from '../quality/index.js';
@@ -68,11 +68,11 @@ export async function analyzeMedia(input: AnalysisInput, deps: Deps, config: Ana
   }
   const profileName = chooseProfile(observation);
   const fused = await timeStage(timingsMs, 'fusion', () => fuseSignals(observation.signals, deps.fusion, profileName));
-  const threshold = config.decision.threshold ?? deps.fusion.profiles[profileName].threshold;
+  const threshold = config.decision.threshold ?? profileOf(deps.fusion, profileName).threshold;
   const result = decideVerdict({
     fused,
     threshold,
-    attackType: typeAttack(deps.fusion.profiles[profileName].typing, observation.signals),
+    attackType: typeAttack(profileOf(deps.fusion, profileName).typing, observation.signals),
     usableFrames: observation.quality.usableFrameIndices.length,
     decodedFrames: observation.frames.length,
   });
@@ -106,17 +106,24 @@ export async function observeMedia(input: AnalysisInput, deps: ObservationDeps, 
   return { mode: decoded.mode, sources: decoded.sources, frames: decoded.frames, faces, quality, signals, timingsMs };
 }
 
+/** From this many usable frames on, the `temporal` profile decides; below it, the `short` one. */
+export const TEMPORAL_MIN_FRAMES = 12;
+
 /**
- * Three usable frames give the geometric signals something to compare. With fewer (or one still)
- * the `single` profile decides, and it has no validated signal yet, so it fails closed.
+ * Three usable frames give the geometric signals something to compare; the signals' ranges grow with
+ * the frames they span, so 3–11 (the contract's array of 8) have a profile fitted on 8 frames. With
+ * fewer than 3 (or one still) the `single` profile decides, and it has no validated signal yet, so it
+ * fails closed.
  */
 export function chooseProfile(observation: Pick<Observation, 'mode' | 'quality'>): ProfileName {
-  return observation.mode !== 'image' && observation.quality.usableFrameIndices.length >= 3 ? 'temporal' : 'single';
+  const usable = observation.quality.usableFrameIndices.length;
+  if (observation.mode === 'image' || usable < 3) return 'single';
+  return usable >= TEMPORAL_MIN_FRAMES ? 'temporal' : 'short';
 }
 
 function buildEvidence(observation: Observation, fused: Fused | null, deps: Deps, config: AnalysisConfig): Evidence {
   const usable = new Set(observation.quality.usableFrameIndices);
-  const profile = fused ? deps.fusion.profiles[fused.profile] : null;
+  const profile = fused ? profileOf(deps.fusion, fused.profile) : null;
   return {
     input: { mode: observation.mode, sources: observation.sources },
     frames: observation.frames.map((frame, i) => {

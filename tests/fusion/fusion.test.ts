@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fitLogistic, predictLogistic } from '../../src/fusion/logistic.js';
-import { fuseSignals, loadFusionModel, transformValue, type FusionModel } from '../../src/fusion/model.js';
+import { fuseSignals, loadFusionModel, profileOf, transformValue, type FusionModel } from '../../src/fusion/model.js';
+import { chooseProfile, TEMPORAL_MIN_FRAMES } from '../../src/pipeline/index.js';
 import { DEFAULT_FUSION_PATH } from '../../src/deps.js';
 import { fitProfile } from '../../src/fusion/fit.js';
 import { fitTyping, typeAttack } from '../../src/fusion/typing.js';
@@ -101,4 +102,19 @@ test('the version of a fusion model carries a digest of its file: a refit under 
   const [a, b] = await Promise.all([loadFusionModel(join(dir, 'a.json')), loadFusionModel(join(dir, 'b.json'))]);
   assert.match(a.version, new RegExp(`^${shipped.version}\\+[0-9a-f]{12}$`));
   assert.notEqual(a.version, b.version);
+});
+
+test('profiles by usable frames: 12 or more temporal, 3–11 short, fewer or a still single; a model without short uses temporal', () => {
+  const observed = (mode: 'video' | 'frames' | 'image', usable: number) => ({ mode, quality: { usableFrameIndices: Array.from({ length: usable }, (_, i) => i) } }) as unknown as Parameters<typeof chooseProfile>[0];
+  assert.equal(chooseProfile(observed('video', 16)), 'temporal');
+  assert.equal(chooseProfile(observed('video', TEMPORAL_MIN_FRAMES)), 'temporal');
+  assert.equal(chooseProfile(observed('frames', 8)), 'short');
+  assert.equal(chooseProfile(observed('video', 3)), 'short');
+  assert.equal(chooseProfile(observed('frames', 2)), 'single');
+  assert.equal(chooseProfile(observed('image', 1)), 'single');
+  const temporal = { bias: 1, threshold: 0.5, thresholdSource: 't', features: [] };
+  const single = { bias: 0, threshold: 1, thresholdSource: 't', features: [] };
+  assert.equal(profileOf({ version: 't', provenance: {}, profiles: { temporal, single } }, 'short'), temporal);
+  const short = { ...temporal, bias: -1 };
+  assert.equal(profileOf({ version: 't', provenance: {}, profiles: { temporal, short, single } }, 'short'), short);
 });
