@@ -7,7 +7,8 @@
  *     [--synth DIR/manifest.csv ...] [--frames N [--window S]]
  *
  * `--frames 8` observes what the contract's array of 8 frames shows: N frames of each video over its
- * first S seconds (default 3), and N evenly spaced frames of each frames folder.
+ * first S seconds (`--window`, default 3 with --frames, else the analysis's 6), and N evenly spaced
+ * frames of each frames folder. `scripts/score-signals.ts` scores such a file with the shipped model.
  * `--synth` adds the items of a `liveness synth` manifest made from bench clips; each counts as the
  * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person,
  * and a species named like one of the bench's becomes `synth_<species>`.
@@ -30,11 +31,13 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'video,frames,image,crop' },
     synth: { type: 'string', multiple: true, default: [] },
     frames: { type: 'string' },
-    window: { type: 'string', default: '3' },
+    window: { type: 'string' },
   },
 });
 const frameCount = values.frames === undefined ? null : Number(values.frames);
-const config = frameCount === null ? DEFAULT_CONFIG : withOverrides({ decode: { ...DEFAULT_CONFIG.decode, videoFrames: frameCount, videoWindowS: Number(values.window) } });
+// Fewer frames than the analysis takes come from the first 3 s of a video unless --window says otherwise.
+const windowS = values.window !== undefined ? Number(values.window) : frameCount !== null ? 3 : DEFAULT_CONFIG.decode.videoWindowS;
+const config = withOverrides({ decode: { videoFrames: frameCount ?? DEFAULT_CONFIG.decode.videoFrames, videoWindowS: windowS } });
 /** N of a frames array, evenly spaced; the input as it is otherwise. */
 function fewerFrames(input: AnalysisInput): AnalysisInput {
   if (frameCount === null || input.kind !== 'frames' || input.frames.length <= frameCount) return input;
