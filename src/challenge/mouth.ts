@@ -26,7 +26,7 @@ export interface MouthPrompts {
 
 /**
  * Draws 3 prompts of 0.7–1.5 s, each after 0.5–2.5 s of rest, and 0.8 s of rest after the last:
- * 4.4–12.8 s in all, 9 s on average. The times are what a recording made beforehand cannot know; with
+ * 4.4–12.8 s in all, 8.6 s on average. The times are what a recording made beforehand cannot know; with
  * fewer prompts or narrower ranges, a recording of the same person following *other* prompts passed
  * far more often (scripts/mouth-challenge-separation.ts prints that figure).
  */
