@@ -56,6 +56,11 @@ export interface Evidence {
   readonly timingsMs: StageTimings;
 }
 
+const SINGLE_IMAGE: Inconclusive = {
+  code: 'single_image',
+  message: 'One still cannot show signs of life (blinks, speech, a head that is not flat), and no single-image signal has held up in validation. Send a video, or 8 frames spread over 2–3 s.',
+};
+
 /** Analyses one input: a video, a still, or an array of frames. */
 export async function analyzeMedia(input: AnalysisInput, deps: Deps, config: AnalysisConfig = DEFAULT_CONFIG): Promise<Analysis> {
   const startedAt = performance.now();
@@ -67,6 +72,11 @@ export async function analyzeMedia(input: AnalysisInput, deps: Deps, config: Ana
     return { outcome: 'inconclusive', result: inconclusiveResult(), inconclusive, evidence: buildEvidence(observation, null, deps, config) };
   }
   const profileName = chooseProfile(observation);
+  if (profileOf(deps.fusion, profileName).features.length === 0) {
+    // A profile with no validated signal decides nothing: it says so, and fails closed.
+    timingsMs.total = Math.round(performance.now() - startedAt);
+    return { outcome: 'inconclusive', result: inconclusiveResult(), inconclusive: SINGLE_IMAGE, evidence: buildEvidence(observation, null, deps, config) };
+  }
   const fused = await timeStage(timingsMs, 'fusion', () => fuseSignals(observation.signals, deps.fusion, profileName));
   const threshold = config.decision.threshold ?? profileOf(deps.fusion, profileName).threshold;
   const result = decideVerdict({

@@ -2,7 +2,7 @@ import type { Frame } from '../decode/index.js';
 import { interocularPx, poseRatios } from '../faces/geometry.js';
 import type { FrameFaces, TrackedFace } from '../faces/index.js';
 import { cropTransform, laplacianVariance, lumaOf, sampleToFloat } from '../imaging/index.js';
-import type { Inconclusive, InconclusiveCode } from '../verdict/types.js';
+import type { Inconclusive, QualityFailureCode } from '../verdict/types.js';
 
 export interface QualityOptions {
   /** Landmark model score under which a frame counts as having no face. */
@@ -28,7 +28,7 @@ export interface QualityOptions {
 export interface FrameQuality {
   readonly frameIndex: number;
   /** Null when the frame passes every gate. */
-  readonly failure: InconclusiveCode | null;
+  readonly failure: QualityFailureCode | null;
   readonly faceCount: number;
   readonly interocularPx: number | null;
   readonly faceLuma: number | null;
@@ -44,7 +44,7 @@ export interface QualityReport {
   readonly inconclusive: Inconclusive | null;
 }
 
-const MESSAGES: Record<InconclusiveCode, string> = {
+const MESSAGES: Record<QualityFailureCode, string> = {
   no_face: 'No face was found. Face the camera, in frame.',
   several_faces: 'More than one face of similar size is in view. Only the person being checked should be in frame.',
   face_too_small: 'The face is too small. Move closer to the camera.',
@@ -93,7 +93,7 @@ function assessFrame(frame: Frame, frameFaces: FrameFaces, options: QualityOptio
 
 function firstFailure(
   frame: Frame, frameFaces: FrameFaces, face: TrackedFace, iod: number, luma: number, sharpness: number, yaw: number, pitch: number, options: QualityOptions,
-): InconclusiveCode | null {
+): QualityFailureCode | null {
   const [largest, second] = frameFaces.detections;
   if (largest && second && second.box[2] * second.box[3] >= options.secondFaceAreaRatio * largest.box[2] * largest.box[3]) return 'several_faces';
   if (iod < options.minInterocularPx) return 'face_too_small';
@@ -116,10 +116,10 @@ function measureFace(frame: Frame, face: TrackedFace, iod: number): { luma: numb
   return { luma: sum / luma.length, sharpness: laplacianVariance(luma, SHARPNESS_CROP_PX, SHARPNESS_CROP_PX) };
 }
 
-function mostCommonFailure(frames: readonly FrameQuality[]): InconclusiveCode | null {
-  const counts = new Map<InconclusiveCode, number>();
+function mostCommonFailure(frames: readonly FrameQuality[]): QualityFailureCode | null {
+  const counts = new Map<QualityFailureCode, number>();
   for (const { failure } of frames) if (failure) counts.set(failure, (counts.get(failure) ?? 0) + 1);
-  let best: InconclusiveCode | null = null;
+  let best: QualityFailureCode | null = null;
   let bestCount = 0;
   for (const [code, count] of counts) {
     if (count > bestCount) {

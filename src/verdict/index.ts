@@ -33,12 +33,10 @@ export function decideVerdict({ fused, threshold, attackType, usableFrames, deco
   const quality = Math.max(0.5, usableFrames / Math.max(1, decodedFrames));
   const frames = fused.profile === 'single' ? SINGLE_FRAME_FACTOR : Math.min(1, usableFrames / FULL_CONFIDENCE_FRAMES);
   const missingPenalty = fused.missing.length > 0 ? 0.8 : 1;
-  // A profile with no signals (a single still, for now) decides nothing: it fails closed, unsure.
-  const informed = fused.contributions.length > 0 ? 1 : 0;
-  const confidence = round((0.5 + 0.5 * Math.min(1, margin)) * quality * frames * missingPenalty * informed);
+  const confidence = round((0.5 + 0.5 * Math.min(1, margin)) * quality * frames * missingPenalty);
   const attack = isReal
     ? { name: 'real' as const, confidence }
-    : attackType && informed
+    : attackType
       ? { name: attackType.name, confidence: round(attackType.probability) }
       : { name: 'unknown_attack' as const, confidence: 0 };
   return {

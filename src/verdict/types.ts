@@ -21,8 +21,8 @@ export interface LivenessResult {
   readonly attack_type_confidence: number;
 }
 
-/** Why an analysis could not decide. Stable codes: clients may switch on them. */
-export type InconclusiveCode =
+/** Why the quality gates (stage 4) found too little to analyse. */
+export type QualityFailureCode =
   | 'no_face'
   | 'several_faces'
   | 'face_too_small'
@@ -32,6 +32,13 @@ export type InconclusiveCode =
   | 'too_blurry'
   | 'extreme_pose'
   | 'too_few_usable_frames';
+
+/**
+ * Why an analysis could not decide. Stable codes: clients may switch on them. `single_image`: one
+ * still (or fewer than 3 usable frames of a sequence) carries no signal validated to tell a face from
+ * its photo.
+ */
+export type InconclusiveCode = QualityFailureCode | 'single_image';
 
 export interface Inconclusive {
   readonly code: InconclusiveCode;

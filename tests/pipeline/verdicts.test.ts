@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { loadDeps, type Deps } from '../../src/deps.js';
 import { analyzeMedia, type Analysis } from '../../src/pipeline/index.js';
+import { inconclusiveResult } from '../../src/verdict/index.js';
 import { franckClip, handMovedStill, loopedStill, noFaceClip, noFranck } from '../helpers/media.js';
 
 let deps: Deps;
@@ -85,17 +86,20 @@ test('8 frames of a live clip, as the contract sends them, are analysed as a seq
   assert.equal(analysis.outcome, 'live', JSON.stringify(analysis.evidence.signals));
 });
 
-test('one still is analysed in single-image mode and never passes without a validated signal', { skip: noFranck }, async () => {
+test('one still is analysed in single-image mode and, with no validated signal, is inconclusive single_image and fails closed', { skip: noFranck }, async () => {
   const clip = await franckClip('live-5s.mp4', 5);
   const { extractFrames } = await import('../helpers/frames.js');
   const [still] = await extractFrames(clip, 1, 'franck-still');
   const analysis = await analyzeMedia({ kind: 'media', source: { path: still! } }, deps);
   assertContractResult(analysis);
   assert.equal(analysis.evidence.input.mode, 'image');
-  assert.equal(analysis.evidence.fusion?.profile, 'single');
   assert.ok(analysis.evidence.signals.every((s) => !s.applies), 'the geometric signals need several frames');
   if (deps.fusion.profiles.single.features.length === 0) {
-    assert.equal(analysis.result.is_real, false);
-    assert.equal(analysis.result.confidence, 0);
+    assert.equal(analysis.outcome, 'inconclusive');
+    assert.equal(analysis.inconclusive?.code, 'single_image');
+    assert.match(analysis.inconclusive!.message, /Send a video, or 8 frames spread over 2–3 s/);
+    assert.deepEqual(analysis.result, inconclusiveResult());
+  } else {
+    assert.equal(analysis.evidence.fusion?.profile, 'single');
   }
 });

@@ -292,7 +292,9 @@ test('an http URL is fetched from an allow-listed local server into the contract
   const response = await fetching.app.inject({ method: 'POST', url: '/v1/inferences', headers: { authorization: `Bearer ${keyA}` }, payload: { model: 'face-liveness', image_url: `${base}/selfie` } });
   assert.equal(response.statusCode, 200, response.body);
   const envelope = response.json();
-  assert.deepEqual(Object.keys(envelope), ENVELOPE_KEYS);
+  // A still is inconclusive (single_image): the contract's fields, then ours.
+  assert.deepEqual(Object.keys(envelope), [...ENVELOPE_KEYS, 'inconclusive']);
+  assert.equal(envelope.inconclusive.code, 'single_image');
   assert.equal(envelope.moderation_type, 'image');
   assert.equal(envelope.status, 'completed');
   assert.deepEqual(Object.keys(envelope.result), RESULT_KEYS);
