@@ -32,7 +32,7 @@ export interface Figures {
   readonly byKind: Readonly<Record<string, { readonly bonaFide: number; readonly attacks: number; readonly bpcer: number; readonly apcer: number }>>;
   /**
    * Attack typing on the attacks the product called attacks (not inconclusive): how many it named an
-   * instrument for (not `unknown_attack`, as a still that fails closed is), how often that instrument
+   * instrument for (not `unknown_attack`), how often that instrument
    * is the item's label (`mask` → `paper_mask`), and what it said per label.
    */
   readonly typing: { readonly calledAttacks: number; readonly typed: number; readonly accuracy: number; readonly byLabel: Readonly<Record<string, Readonly<Record<string, number>>>> };

@@ -61,7 +61,7 @@ function markdownReport(results: readonly ItemResult[], f: Figures, context: Rep
     '',
     '## Attack typing',
     '',
-    `Of the ${f.typing.calledAttacks} attacks called attacks, ${f.typing.typed} were given an instrument (the others \`unknown_attack\`, as every still that fails closed is); ${percent(f.typing.accuracy)} of those were their label's (print → print, replay → replay, mask → paper_mask). What each label was called:`,
+    `Of the ${f.typing.calledAttacks} attacks called attacks, ${f.typing.typed} were given an instrument (the others \`unknown_attack\`; inconclusive items, stills among them, are not counted here); ${percent(f.typing.accuracy)} of those were their label's (print → print, replay → replay, mask → paper_mask). What each label was called:`,
     '',
     '| label | called |',
     '|---|---|',
