@@ -33,7 +33,7 @@ export function parseCalibrateArgs(args: readonly string[]): CalibrateCommandOpt
 export async function runCalibrate(options: CalibrateCommandOptions): Promise<number> {
   const deps = await loadDeps(options.calibration ? { fusionPath: options.calibration } : {});
   let progress: ReturnType<typeof createProgress> | null = null;
-  const { before, after, model, fittedItems } = await calibrate(deps, {
+  const { before, after, model, fitted } = await calibrate(deps, {
     location: options.location,
     target: options.target,
     outPath: options.outPath,
@@ -43,10 +43,13 @@ export async function runCalibrate(options: CalibrateCommandOptions): Promise<nu
     onProgress: { start: (total) => (progress = createProgress(total)), tick: () => progress?.tick() },
   });
   (progress as ReturnType<typeof createProgress> | null)?.done();
-  const profile = model.profiles.temporal;
+  const refits = Object.entries(fitted).map(([name, items]) => {
+    const profile = model.profiles[name as keyof typeof fitted]!;
+    return `${name}: fitted on ${items} items with every signal of the profile; threshold ${profile.threshold} — ${profile.thresholdSource}`;
+  });
   process.stdout.write(
     [
-      `fitted on ${fittedItems} items with every temporal signal; threshold ${profile.threshold} — ${profile.thresholdSource}`,
+      ...refits,
       `before (${deps.fusion.version}): ${summary(before)}`,
       `after  (cross-validated by subject): ${summary(after)}`,
       `wrote ${options.outPath}; use it with --calibration ${options.outPath} or LIVENESS_CALIBRATION=${options.outPath}`,

@@ -9,7 +9,7 @@ import type { AnalysisConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { invalidArgument } from '../errors.js';
 import { fitProfile, type ThresholdTarget, type TrainingRow } from '../fusion/fit.js';
-import type { FusionModel } from '../fusion/model.js';
+import { profileOf, type FusionModel, type FusionProfile } from '../fusion/model.js';
 import { computeFigures, type Figures } from './figures.js';
 import { loadEvalSet } from './manifest.js';
 import { evaluateItems, type ItemResult } from './run.js';
@@ -31,41 +31,64 @@ export function parseTarget(text: string): ThresholdTarget {
   return { kind: match[1] as 'apcer' | 'bpcer', value: Number(match[2]) };
 }
 
-export async function calibrate(deps: Deps, options: CalibrateOptions): Promise<{ before: Figures; after: Figures; model: FusionModel; fittedItems: number }> {
+/** The profiles calibration refits: each on the items it decided. */
+const REFITTED = ['temporal', 'short'] as const;
+
+export interface CalibrateResult {
+  readonly before: Figures;
+  readonly after: Figures;
+  readonly model: FusionModel;
+  /** Items each refitted profile was fitted on; a profile absent here kept its shipped fit. */
+  readonly fitted: Partial<Record<(typeof REFITTED)[number], number>>;
+}
+
+export async function calibrate(deps: Deps, options: CalibrateOptions): Promise<CalibrateResult> {
   const items = await loadEvalSet(options.location);
   options.onProgress?.start(items.length);
   const results = await evaluateItems(items, deps, { concurrency: options.concurrency, cacheDir: options.cacheDir, config: options.config, onItemDone: options.onProgress?.tick });
-  const current = deps.fusion.profiles.temporal;
-  const origin = new Map<TrainingRow, ItemResult>();
-  const rows = results
-    .filter((r) => r.outcome === 'live' || r.outcome === 'attack')
-    .map((r) => {
-      const row: TrainingRow = { subject: r.item.subject, bonaFide: r.item.label === 'live', species: r.item.species, signals: r.signals };
-      origin.set(row, r);
-      return row;
-    });
-  const fit = fitProfile(rows, current.features, options.target);
-  // After: the refitted model's cross-validated scores; items it cannot score (inconclusive, single
+  // Each profile is refitted on the items it decided (videos: temporal; arrays of 3–11 frames: short),
+  // when they hold both bona fide items and attacks; a profile without such items keeps its fit.
+  const refitted = new Map<ItemResult, { score: number; threshold: number }>();
+  const profiles: Record<string, FusionProfile> = {};
+  const fitted: CalibrateResult['fitted'] = {};
+  for (const name of REFITTED) {
+    const origin = new Map<TrainingRow, ItemResult>();
+    const rows = results
+      .filter((r) => (r.outcome === 'live' || r.outcome === 'attack') && r.profile === name)
+      .map((r) => {
+        const row: TrainingRow = { subject: r.item.subject, bonaFide: r.item.label === 'live', species: r.item.species, signals: r.signals };
+        origin.set(row, r);
+        return row;
+      });
+    if (!rows.some((r) => r.bonaFide) || !rows.some((r) => !r.bonaFide)) continue;
+    const fit = fitProfile(rows, profileOf(deps.fusion, name).features, options.target);
+    fit.rows.forEach((row, i) => refitted.set(origin.get(row)!, { score: fit.outOfFold[i]!, threshold: fit.profile.threshold }));
+    profiles[name] = fit.profile;
+    fitted[name] = fit.rows.length;
+  }
+  if (Object.keys(profiles).length === 0) {
+    throw invalidArgument('bona fide items and attacks that a temporal profile decides (videos or arrays of 3 or more frames)', options.location, `${results.length} items, none of both kinds decided`);
+  }
+  // After: the refitted profiles' cross-validated scores; items they cannot score (inconclusive,
   // stills) keep the decision they had, which is a rejection.
-  const refitted = new Map(fit.rows.map((row, i) => [origin.get(row)!, fit.outOfFold[i]!]));
   const after = results.map((r): ItemResult => {
-    const score = refitted.get(r);
-    if (score === undefined) return r;
-    const live = score >= fit.profile.threshold;
-    return { ...r, realProbability: score, outcome: live ? 'live' : 'attack', attackTypeName: live ? 'real' : r.attackTypeName === 'real' ? 'unknown_attack' : r.attackTypeName };
+    const refit = refitted.get(r);
+    if (refit === undefined) return r;
+    const live = refit.score >= refit.threshold;
+    return { ...r, realProbability: refit.score, outcome: live ? 'live' : 'attack', attackTypeName: live ? 'real' : r.attackTypeName === 'real' ? 'unknown_attack' : r.attackTypeName };
   });
   const model: FusionModel = {
     version: `calibration-${new Date().toISOString().slice(0, 10)}`,
-    profiles: { ...deps.fusion.profiles, temporal: fit.profile },
+    profiles: { ...deps.fusion.profiles, ...profiles },
     provenance: {
       calibratedBy: 'liveness calibrate',
       from: deps.fusion.version,
       data: options.location,
       target: `${options.target.kind}${'value' in options.target ? `=${options.target.value}` : ''}`,
-      items: fit.rows.length,
-      subjects: new Set(fit.rows.map((r) => r.subject)).size,
+      items: fitted,
+      subjects: new Set([...refitted.keys()].map((r) => r.item.subject)).size,
     },
   };
   await writeFile(options.outPath, `${JSON.stringify(model, null, 2)}\n`);
-  return { before: computeFigures(results), after: computeFigures(after), model, fittedItems: fit.rows.length };
+  return { before: computeFigures(results), after: computeFigures(after), model, fitted };
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
+import type { ProfileName } from '../fusion/model.js';
 import { LivenessError } from '../errors.js';
 import type { AnalysisConfig } from '../config.js';
 import { analyzeMedia } from '../pipeline/index.js';
@@ -23,6 +24,8 @@ export interface ItemResult {
   readonly attackTypeName: string;
   /** The inconclusive or error code, when there is one. */
   readonly reason: string | null;
+  /** The fusion profile that decided (temporal, short), or null when none did. */
+  readonly profile: ProfileName | null;
   readonly seconds: number;
   readonly signals: Readonly<Record<string, number | null>>;
   /** The first usable frame and its face box, for the report's gallery. */
@@ -36,9 +39,12 @@ export interface RunOptions {
   readonly onItemDone?: () => void;
 }
 
+/** Bumped when ItemResult changes shape, so older cached results are not read as newer ones. */
+const CACHE_FORMAT = 2;
+
 export async function evaluateItems(items: readonly EvalItem[], deps: Deps, options: RunOptions): Promise<ItemResult[]> {
   mkdirSync(options.cacheDir, { recursive: true });
-  const versionKey = JSON.stringify([deps.versions, options.config]);
+  const versionKey = JSON.stringify([CACHE_FORMAT, deps.versions, options.config]);
   return mapWithConcurrency(items, options.concurrency, async (item) => {
     const cachePath = join(options.cacheDir, `${await contentKey(item, versionKey)}.json`);
     if (existsSync(cachePath)) {
@@ -66,13 +72,14 @@ async function evaluateItem(item: EvalItem, deps: Deps, config: AnalysisConfig):
       realProbability: analysis.result.real_probability,
       attackTypeName: analysis.result.attack_type_name,
       reason: analysis.inconclusive?.code ?? null,
+      profile: analysis.evidence.fusion?.profile ?? null,
       seconds: seconds(),
       signals: Object.fromEntries(analysis.evidence.signals.map((s) => [s.name, s.value])),
       shownFrame: shown ? { index: shown.index, timestampMs: shown.timestampMs, box: shown.face!.box } : null,
     };
   } catch (error) {
     const code = error instanceof LivenessError ? error.code : 'internal_error';
-    return { item, outcome: 'error', realProbability: 0, attackTypeName: 'unknown_attack', reason: code, seconds: seconds(), signals: {}, shownFrame: null };
+    return { item, outcome: 'error', realProbability: 0, attackTypeName: 'unknown_attack', reason: code, profile: null, seconds: seconds(), signals: {}, shownFrame: null };
   }
 }
 

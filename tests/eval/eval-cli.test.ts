@@ -62,13 +62,40 @@ test('calibrate writes a fusion model that check loads with --calibration', { sk
   assert.match(bad.stderr, /Expected 'apcer=<rate>' or 'bpcer=<rate>' with a rate from 0 to 1 for --target but received 'apcer=lots'/);
   const { code, stdout, stderr } = await run(['calibrate', root, '--target', 'apcer=0', '--out', out]);
   assert.equal(code, 0, stderr);
-  assert.match(stdout, /^fitted on 3 items/);
+  assert.match(stdout, /^temporal: fitted on 3 items/);
+  assert.doesNotMatch(stdout, /^short:/m, 'no 8-frame arrays in the set: the short profile keeps its shipped fit');
   assert.match(stdout, /before .*BPCER/);
   assert.match(stdout, /after .*BPCER/);
   const model = JSON.parse(await readFile(out, 'utf8'));
   assert.match(model.version, /^calibration-/);
   assert.equal(model.profiles.temporal.features.length, 4);
+  assert.deepEqual(model.profiles.short, JSON.parse(await readFile('models/fusion.json', 'utf8')).profiles.short);
   const check = await run(['check', '--evidence', '--calibration', out, await handMovedStill(1)]);
   assert.equal(check.code, 1);
   assert.match(JSON.parse(check.stdout).evidence.models.fusion, new RegExp(`^${model.version}\\+[0-9a-f]{12}$`), 'the calibration, with its digest');
+});
+
+test('calibrate refits the short profile on the arrays of 8 frames it decides, and leaves temporal as shipped without videos', { skip: noFranck }, async () => {
+  const { extractFrames } = await import('../helpers/frames.js');
+  const root = join(await scratch(), 'calibrate-frames-set');
+  const sources: Array<[string, Promise<string>]> = [
+    ['live/bona_fide/person-a', franckClip('live-5s.mp4', 5)],
+    ['print/moved_still/person-a', handMovedStill(1)],
+    ['print/moved_still/person-b', handMovedStill(2)],
+  ];
+  for (const [dir, clip] of sources) {
+    await mkdir(join(root, dir), { recursive: true });
+    const frames = await extractFrames(await clip, 8, `calibrate-${dir.replaceAll('/', '-')}`);
+    for (const [i, frame] of frames.entries()) await copyFile(frame, join(root, dir, `${String(i).padStart(2, '0')}.jpg`));
+  }
+  const out = join(await scratch(), 'calibration-frames.json');
+  const { code, stdout, stderr } = await run(['calibrate', root, '--target', 'apcer=0', '--out', out]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^short: fitted on 3 items/);
+  assert.doesNotMatch(stdout, /^temporal:/m);
+  const model = JSON.parse(await readFile(out, 'utf8'));
+  const shipped = JSON.parse(await readFile('models/fusion.json', 'utf8'));
+  assert.deepEqual(model.profiles.temporal, shipped.profiles.temporal);
+  assert.notDeepEqual(model.profiles.short, shipped.profiles.short);
+  assert.deepEqual(model.provenance.items, { short: 3 });
 });

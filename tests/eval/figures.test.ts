@@ -11,6 +11,7 @@ function result(label: EvalItem['label'], species: string, subject: string, outc
     realProbability,
     attackTypeName: outcome === 'live' ? 'real' : 'unknown_attack',
     reason: outcome === 'inconclusive' ? 'no_face' : null,
+    profile: outcome === 'live' || outcome === 'attack' ? 'temporal' : null,
     seconds: 1,
     signals: {},
     shownFrame: null,
