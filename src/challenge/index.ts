@@ -18,6 +18,16 @@ export { drawColourSequence, CHALLENGE_COLOURS, type ColourSequence, type Challe
 export { DEFAULT_CHALLENGE, scoreChallenge, type ChallengeOutcome, type SkinSample } from './verify.js';
 export { DEFAULT_MOUTH_CHALLENGE, drawMouthPrompts, scoreMouthChallenge, type MouthChallengeOptions, type MouthChallengeOutcome, type MouthPrompt, type MouthPrompts, type MouthSample } from './mouth.js';
 
+/** From the recording's start to the last moment a colour check reads: lead-in, sequence, longest camera delay. */
+export function colourSpanMs(sequence: ColourSequence, options: ChallengeOptions = DEFAULT_CHALLENGE): number {
+  return options.flashStartMs + sequence.totalMs + options.maxLagMs;
+}
+
+/** From the recording's start to the last moment a mouth check reads: lead-in, prompts, longest reaction. */
+export function mouthSpanMs(prompts: MouthPrompts, options: MouthChallengeOptions = DEFAULT_MOUTH_CHALLENGE): number {
+  return options.promptStartMs + prompts.totalMs + options.maxLagMs;
+}
+
 /** About 15 frames a second over the window: at least 3 frames inside every 200-ms step. */
 const FRAMES_PER_SECOND = 15;
 
@@ -44,7 +54,7 @@ export async function checkColourChallenge(
   options: ChallengeOptions = DEFAULT_CHALLENGE,
   baseConfig: AnalysisConfig = withOverrides({}),
 ): Promise<ChallengeOutcome & { readonly samples: readonly SkinSample[] }> {
-  const windowS = (options.flashStartMs + sequence.totalMs + options.maxLagMs) / 1000 + 0.2;
+  const windowS = colourSpanMs(sequence, options) / 1000 + 0.2;
   const samples = (await trackFaces(input, windowS, deps, baseConfig)).map(({ frame, face }) => ({ timestampMs: frame.timestampMs!, rgb: measureSkin(frame, face) }));
   return { ...scoreChallenge(samples, sequence, options), samples };
 }
@@ -56,7 +66,7 @@ export async function checkMouthChallenge(
   options: MouthChallengeOptions = DEFAULT_MOUTH_CHALLENGE,
   baseConfig: AnalysisConfig = withOverrides({}),
 ): Promise<MouthChallengeOutcome & { readonly samples: readonly MouthSample[] }> {
-  const windowS = (options.promptStartMs + prompts.totalMs + options.maxLagMs) / 1000 + 0.2;
+  const windowS = mouthSpanMs(prompts, options) / 1000 + 0.2;
   const samples = (await trackFaces(input, windowS, deps, baseConfig)).map(({ frame, face }) => ({ timestampMs: frame.timestampMs!, opening: mouthOpening(face.mesh) }));
   return { ...scoreMouthChallenge(samples, prompts, options), samples };
 }

@@ -99,26 +99,26 @@ export interface MouthChallengeOutcome {
 }
 
 /**
- * Scores a lip-gap series against the prompts. At each reaction delay, frames fall in an "open"
- * phase (a prompt), a resting phase, or a transition (left out); the delay at which the lip gap
- * correlates best with the prompts is kept.
+ * Scores a lip-gap series against the prompts at each reaction delay and keeps the delay at which
+ * the lip gap correlates best with them (among delays that leave every phase enough frames). Every
+ * frame counts in the correlation; the phases' levels leave out the moments of change.
  */
 export function scoreMouthChallenge(samples: readonly MouthSample[], prompts: MouthPrompts, options: MouthChallengeOptions = DEFAULT_MOUTH_CHALLENGE): MouthChallengeOutcome {
-  let best: (MouthChallengeOutcome & { readonly enough: boolean }) | null = null;
-  let bestMargin = -Infinity;
-  for (let lagMs = options.minLagMs; best === null || lagMs <= options.maxLagMs; lagMs += options.lagStepMs) {
+  let best = scoreAtLag(samples, prompts, options, options.minLagMs);
+  for (let lagMs = options.minLagMs + options.lagStepMs; lagMs <= options.maxLagMs; lagMs += options.lagStepMs) {
     const outcome = scoreAtLag(samples, prompts, options, lagMs);
-    const margin = outcome.enough ? outcome.correlation : -Infinity;
-    if (best === null || margin > bestMargin) {
-      best = outcome;
-      bestMargin = margin;
-    }
+    if (fit(outcome, options) > fit(best, options)) best = outcome;
   }
-  const { enough: _enough, ...outcome } = best!;
-  return outcome;
+  return best;
 }
 
-function scoreAtLag(samples: readonly MouthSample[], { prompts, totalMs }: MouthPrompts, options: MouthChallengeOptions, lagMs: number): MouthChallengeOutcome & { readonly enough: boolean } {
+/** The correlation, when every phase has the frames to judge it; otherwise no fit at all. */
+function fit(outcome: MouthChallengeOutcome, options: MouthChallengeOptions): number {
+  const enough = outcome.restFrames >= options.minFramesPerPhase && outcome.prompts.every((p) => p.frames >= options.minFramesPerPhase);
+  return enough ? outcome.correlation : -Infinity;
+}
+
+function scoreAtLag(samples: readonly MouthSample[], { prompts, totalMs }: MouthPrompts, options: MouthChallengeOptions, lagMs: number): MouthChallengeOutcome {
   const changes = prompts.flatMap((p) => [p.startMs, p.startMs + p.durationMs]);
   const open: number[][] = prompts.map(() => []);
   const rest: number[] = [];
@@ -128,28 +128,27 @@ function scoreAtLag(samples: readonly MouthSample[], { prompts, totalMs }: Mouth
     const t = timestampMs - options.promptStartMs - lagMs;
     if (t > totalMs) continue;
     const k = prompts.findIndex((p) => t >= p.startMs && t < p.startMs + p.durationMs);
-    // Every frame counts in the correlation; the phases' levels leave out the moments of change.
     observed.push(opening);
     expected.push(k >= 0 ? 1 : 0);
     if (changes.some((c) => Math.abs(t - c) < options.transitionMs / 2)) continue;
     if (k >= 0) open[k]!.push(opening);
     else rest.push(opening);
   }
-  const correlation = pearson(observed, expected);
+  const correlation = round(pearson(observed, expected));
   const restLevel = rest.length === 0 ? 0 : median(rest);
   const restSpread = rest.length === 0 ? 0 : quantile(rest, 0.9) - restLevel;
-  const measured = open.map((values) => ({ frames: values.length, rise: values.length === 0 ? null : round(quantile(values, 0.25) - restLevel) }));
-  const enough = rest.length >= options.minFramesPerPhase && measured.every((p) => p.frames >= options.minFramesPerPhase);
-  return {
-    passed: enough && correlation >= options.minCorrelation && restSpread <= options.maxRestSpread && measured.every((p) => p.rise !== null && p.rise >= options.minRise),
-    correlation: round(correlation),
+  const outcome = {
+    passed: false,
+    correlation,
     lagMs,
     restLevel: round(restLevel),
     restSpread: round(restSpread),
-    prompts: measured,
+    prompts: open.map((values) => ({ frames: values.length, rise: values.length === 0 ? null : round(quantile(values, 0.25) - restLevel) })),
     restFrames: rest.length,
-    enough,
   };
+  const passed =
+    fit(outcome, options) >= options.minCorrelation && outcome.restSpread <= options.maxRestSpread && outcome.prompts.every((p) => p.rise !== null && p.rise >= options.minRise);
+  return { ...outcome, passed };
 }
 
 function round(value: number): number {

@@ -11,7 +11,7 @@
  *   failed challenge fails the session closed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CHALLENGE_COLOURS, DEFAULT_CHALLENGE, DEFAULT_MOUTH_CHALLENGE, drawColourSequence, drawMouthPrompts } from '../../challenge/index.js';
+import { CHALLENGE_COLOURS, colourSpanMs, DEFAULT_CHALLENGE, DEFAULT_MOUTH_CHALLENGE, drawColourSequence, drawMouthPrompts, mouthSpanMs } from '../../challenge/index.js';
 import { isoSeconds, type Envelope } from '../../envelope.js';
 import { LivenessError } from '../../errors.js';
 import type { AnalysisInput, IngestLimits, MediaSource } from '../../ingest/index.js';
@@ -151,16 +151,16 @@ export function registerSessionCaptureRoutes(app: FastifyInstance, { sessions, r
     const createdAt = now();
     const session = authenticateSession(request, sessions, request.params.id);
     checkSessionOpen(session, createdAt);
-    if (session.challenge !== 'none' && !session.revealedAt) {
-      throw new LivenessError('invalid_argument', `Expected the challenge to be revealed (POST /v1/sessions/${session.sessionId}/challenge) before the capture but it was not`);
-    }
-    if (session.challenge !== 'none' && session.revealedAt) {
+    if (session.challenge !== 'none') {
+      if (!session.revealedAt) {
+        throw new LivenessError('invalid_argument', `Expected the challenge to be revealed (POST /v1/sessions/${session.sessionId}/challenge) before the capture but it was not`);
+      }
       // A revealed challenge must not be answerable at leisure (a recording tinted or cut to match it):
       // a capture that comes later than the challenge's own length plus the upload time fails the session.
-      const allowedMs = challengeLengthMs(session) + challengeUploadS * 1000;
+      const lengthMs = challengeLengthMs(session);
       const tookMs = createdAt.getTime() - Date.parse(session.revealedAt);
-      if (tookMs > allowedMs) {
-        const error = new LivenessError('session_expired', `Expected the capture within ${(allowedMs / 1000).toFixed(1)} s of revealing the challenge (its ${(challengeLengthMs(session) / 1000).toFixed(1)} s and ${challengeUploadS} s to upload) but it came after ${(tookMs / 1000).toFixed(1)} s; the session is failed, since its challenge is known`);
+      if (tookMs > lengthMs + challengeUploadS * 1000) {
+        const error = new LivenessError('session_expired', `Expected the capture within ${(lengthMs / 1000 + challengeUploadS).toFixed(1)} s of revealing the challenge (its ${(lengthMs / 1000).toFixed(1)} s and ${challengeUploadS} s to upload) but it came after ${(tookMs / 1000).toFixed(1)} s; the session is failed, since its challenge is known`);
         if (sessions.markUsed(session.sessionId, createdAt)) sessions.fail({ sessionId: session.sessionId, inferenceId: null, error: { code: error.code, message: error.message }, completedAt: createdAt });
         throw error;
       }
@@ -286,8 +286,8 @@ function drawChallenge(challenge: SessionChallenge): DrawnChallenge {
 
 /** From the reveal to the end of what the check reads: the page's lead-in, the challenge, the camera's delay. */
 function challengeLengthMs(session: SessionRecord): number {
-  if (session.challenge === 'colour') return DEFAULT_CHALLENGE.flashStartMs + session.sequence.totalMs + DEFAULT_CHALLENGE.maxLagMs;
-  if (session.challenge === 'mouth') return DEFAULT_MOUTH_CHALLENGE.promptStartMs + session.prompts.totalMs + DEFAULT_MOUTH_CHALLENGE.maxLagMs;
+  if (session.challenge === 'colour') return colourSpanMs(session.sequence);
+  if (session.challenge === 'mouth') return mouthSpanMs(session.prompts);
   return 0;
 }
 
