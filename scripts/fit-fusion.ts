@@ -13,26 +13,14 @@
  * replays of a video), each scored by the model that left its subject out, and reported per species
  * at the chosen threshold. The attack typing is fitted on every attack of both files.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { L2, fitProfile, type FeatureSpec, type TrainingRow } from '../src/fusion/fit.js';
 import type { FusionModel } from '../src/fusion/model.js';
 import { fitTyping, type TypingFit, type TypingRow } from '../src/fusion/typing.js';
 import type { AttackTypeName } from '../src/verdict/attack-types.js';
 import { apcer, bpcer, equalErrorRate, rocAuc, type Scored } from '../src/metrics/index.js';
-
-interface Row {
-  id: string;
-  label: string;
-  species: string;
-  subject: string;
-  mode?: string;
-  inconclusive?: string | null;
-  usable?: number;
-  signals?: Record<string, number | null>;
-  error?: string;
-  synthetic?: boolean;
-}
+import { decidedByTemporal, isOtherCameraSubject, readSignalRows, type SignalRow } from './signal-rows.js';
 
 const ALL_TEMPORAL: FeatureSpec = [
   { signal: 'face_motion', transform: 'log' },
@@ -55,9 +43,7 @@ const { values } = parseArgs({
 });
 const chosen = new Set(values.signals!.split(','));
 const TEMPORAL = ALL_TEMPORAL.filter((f) => chosen.has(f.signal));
-const readRows = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Row);
-const temporal = (rows: readonly Row[]) => rows.filter((r) => !r.error && !r.inconclusive && r.signals && (r.mode === 'video' || r.mode === 'frames') && (r.usable ?? 0) >= 3);
-const toTraining = (r: Row) => ({ subject: r.subject, bonaFide: r.label === 'live', species: r.species, signals: r.signals!, synthetic: r.synthetic ?? false });
+const toTraining = (r: SignalRow) => ({ subject: r.subject, bonaFide: r.label === 'live', species: r.species, signals: r.signals!, synthetic: r.synthetic ?? false });
 const temporalFit = await fitTemporal(values.in!, values.unseen);
 const shortFit = values['short-in'] ? await fitTemporal(values['short-in'], values['short-unseen']) : null;
 const report = {
@@ -122,9 +108,9 @@ function round(value: number, digits = 6): number {
 
 /** Fits one profile on `inPath`'s rows, scores `unseenPath`'s attacks with it, fits its typing, and reports. */
 async function fitTemporal(inPath: string, unseenPath: string | undefined) {
-  const temporalRows = temporal(await readRows(inPath));
+  const temporalRows = decidedByTemporal(await readSignalRows(inPath));
   const training: Array<TrainingRow & { synthetic: boolean }> = temporalRows.map(toTraining);
-  const unseen = unseenPath ? temporal(await readRows(unseenPath)).map(toTraining) : [];
+  const unseen = unseenPath ? decidedByTemporal(await readSignalRows(unseenPath)).map(toTraining) : [];
   if (unseen.some((r) => r.bonaFide)) throw new Error(`${unseenPath} must hold attacks only`);
   const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
 
@@ -143,7 +129,7 @@ async function fitTemporal(inPath: string, unseenPath: string | undefined) {
       return [signal, { all: rawAuc(signal, attacksOf(null)), ...Object.fromEntries(species.map((s) => [s, rawAuc(signal, attacksOf(s))])) }];
     }),
   );
-  const liveSubjects = new Set(temporalRows.filter((r) => /^s(09|1\d|2\d|30)$/.test(r.subject)).map((r) => r.subject));
+  const liveSubjects = new Set(temporalRows.filter((r) => isOtherCameraSubject(r.subject)).map((r) => r.subject));
   const recorded = only((r) => !synthetic.has(r));
 
   // Unseen kinds of attack: APCER at the threshold, and each signal's raw AUC against the bona fide rows.
