@@ -38,7 +38,7 @@ export interface ChallengeOptions {
 /**
  * Thresholds from `node dist/scripts/challenge-separation.js --clips 6 --others 30` (franck.mp4
  * tinted 4 % with a 120-ms delay): in step, correlation 0.75–0.96 and 6/6 pass; the same clips
- * checked with 180 other random sequences pass 1/180 (correlation up to 0.79); no reflection and
+ * checked with 180 other random sequences pass 1/180 (correlation up to 0.80); no reflection and
  * 1.5 s out of step pass 0/6 each.
  */
 export const DEFAULT_CHALLENGE: ChallengeOptions = { flashStartMs: 500, maxLagMs: 400, lagStepMs: 20, minCorrelation: 0.7, minAlignedSteps: 0.8 };
