@@ -84,8 +84,23 @@ export function regionFromDetection(box: readonly number[], rightEye: readonly n
 
 /** The crop for a second pass, from the landmarks of the first: tighter and better centred. */
 export function regionFromMesh(mesh: readonly Point3[]): CropRegion {
+  const axes = faceAxes(mesh);
+  return { cx: axes.cx, cy: axes.cy, side: Math.max(axes.widthPx, axes.heightPx) * CROP_SCALE, angleRad: axes.angleRad };
+}
+
+/** The face's own frame: the centre of its landmarks' extent, its roll (eyes level) and its size along those axes. */
+export interface FaceAxes {
+  readonly cx: number;
+  readonly cy: number;
+  /** Roll, from the subject's right outer eye corner to the left one. */
+  readonly angleRad: number;
+  /** Cheek to cheek and forehead to chin, measured along the face's own axes so a rolled face is not over-sized. */
+  readonly widthPx: number;
+  readonly heightPx: number;
+}
+
+export function faceAxes(mesh: readonly Point3[]): FaceAxes {
   const angleRad = Math.atan2(mesh[MESH.leftEyeOuter]![1] - mesh[MESH.rightEyeOuter]![1], mesh[MESH.leftEyeOuter]![0] - mesh[MESH.rightEyeOuter]![0]);
-  // Extent measured along the face's own axes, so a rolled face is not over-sized.
   const cos = Math.cos(-angleRad);
   const sin = Math.sin(-angleRad);
   let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity;
@@ -100,7 +115,8 @@ export function regionFromMesh(mesh: readonly Point3[]): CropRegion {
   return {
     cx: cu * Math.cos(angleRad) - cv * Math.sin(angleRad),
     cy: cu * Math.sin(angleRad) + cv * Math.cos(angleRad),
-    side: Math.max(maxU - minU, maxV - minV) * CROP_SCALE,
     angleRad,
+    widthPx: maxU - minU,
+    heightPx: maxV - minV,
   };
 }

@@ -7,7 +7,7 @@ import type { FaceCandidate } from './blazeface.js';
 export type { FaceCandidate } from './blazeface.js';
 import type { Point3 } from './facemesh.js';
 
-export { MESH, type Point3 } from './facemesh.js';
+export { MESH, faceAxes, type FaceAxes, type Point3 } from './facemesh.js';
 
 export interface FaceModels {
   readonly detector: blazeface.BlazeFace;
