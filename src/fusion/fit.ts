@@ -86,7 +86,8 @@ export function fitProfile(allRows: readonly TrainingRow[], spec: FeatureSpec, t
     profile: {
       features: spec.map((f, j) => ({ signal: f.signal, transform: f.transform, mean: round(final.mean[j]!), std: round(final.std[j]!), weight: round(final.fit.weights[j]!), ...(f.optional ? { optional: true } : {}) })),
       bias: round(final.fit.bias),
-      threshold: round(threshold.value),
+      // Rounded down: rounding up could reject the very bona fide score the threshold was chosen to accept.
+      threshold: Math.floor(threshold.value * 1e6) / 1e6,
       thresholdSource: threshold.source,
     },
   };

@@ -91,6 +91,17 @@ test('an optional signal may be missing: it stands at its mean in fitting and in
   assert.ok(fused.realProbability > 0.5);
 });
 
+test('the stored threshold never rejects a bona fide score it was chosen to accept', () => {
+  // Overlapping classes with scores of many decimals: the chosen threshold is one of them.
+  const rows = Array.from({ length: 60 }, (_, i) => ({ subject: `s${i % 12}`, bonaFide: i % 2 === 0, species: i % 2 ? 'print_photo' : 'bona_fide', signals: { a: (i % 2 ? -0.3 : 0.3) + Math.sin(i * 7.31) } }));
+  for (const value of [0.05, 0.1, 0.2]) {
+    const fit = fitProfile(rows, [{ signal: 'a', transform: 'identity' }], { kind: 'bpcer', value });
+    const live = fit.rows.flatMap((r, i) => (r.bonaFide ? [fit.outOfFold[i]!] : []));
+    const rejected = live.filter((score) => score < fit.profile.threshold).length / live.length;
+    assert.ok(rejected <= value, `BPCER ${rejected} at the stored threshold ${fit.profile.threshold}, target ${value}`);
+  }
+});
+
 test('the version of a fusion model carries a digest of its file: a refit under the same declared version is told apart', async () => {
   const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
