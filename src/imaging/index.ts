@@ -100,3 +100,27 @@ export function laplacianVariance(luma: Float32Array, width: number, height: num
   const mean = sum / n;
   return sumSq / n - mean * mean;
 }
+
+/** 3 × 3 box blur of an 8-bit image; at the border, the pixels that exist are averaged. */
+export function boxBlur3(image: RgbImage): RgbImage {
+  const { width, height, rgb } = image;
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        let n = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx, yy = y + dy;
+            if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+            sum += rgb[(yy * width + xx) * 3 + c]!;
+            n++;
+          }
+        }
+        out[(y * width + x) * 3 + c] = Math.round(sum / n);
+      }
+    }
+  }
+  return { width, height, rgb: out };
+}

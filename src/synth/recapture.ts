@@ -6,7 +6,7 @@
  *   saturation and white point, a glare highlight, and (half the time) a bezel of the device's size.
  * Every random choice comes from the seeded generator passed in.
  */
-import type { RgbImage } from '../imaging/index.js';
+import { boxBlur3, type RgbImage } from '../imaging/index.js';
 
 export type ScreenDevice = 'phone' | 'tablet' | 'monitor';
 
@@ -42,7 +42,7 @@ export function printOnPaper(image: RgbImage, random: () => number): RgbImage {
       }
     }
   }
-  return blur3({ width, height, rgb });
+  return boxBlur3({ width, height, rgb }); // ink spreading into paper
 }
 
 /**
@@ -122,30 +122,6 @@ function valueNoise(width: number, height: number, scale: number, random: () => 
     }
   }
   return out;
-}
-
-/** 3×3 box blur: ink spreading into paper. */
-function blur3(image: RgbImage): RgbImage {
-  const { width, height, rgb } = image;
-  const out = new Uint8Array(rgb.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) {
-        let sum = 0;
-        let n = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx, yy = y + dy;
-            if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
-            sum += rgb[(yy * width + xx) * 3 + c]!;
-            n++;
-          }
-        }
-        out[(y * width + x) * 3 + c] = Math.round(sum / n);
-      }
-    }
-  }
-  return { width, height, rgb: out };
 }
 
 function clamp(value: number): number {

@@ -1,7 +1,8 @@
 /**
  * Attack media made from bona fide media, for tests and for fitting: a still photo looped as a
  * video, and a still photo moved by hand in front of the camera (a flat sheet: rotated, shifted,
- * tilted and zoomed, every motion a homography of the picture). Seeded and reproducible.
+ * tilted and zoomed, every motion a homography of the picture), both held up in a drawn room
+ * (`room.ts`). Seeded and reproducible.
  *
  * Not modelled here: paper texture, halftone, screen moiré, glare, bending — those are the
  * evaluation toolkit's `liveness synth`.
@@ -11,14 +12,17 @@ import { runTool, type ToolPaths } from '../decode/ffmpeg.js';
 import { lastLine } from '../decode/probe.js';
 import { withTempDir } from '../util/temp.js';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { encodePng } from '../plot/png.js';
+import { renderRoom } from './room.js';
 
 export interface StillAttackOptions {
   /** Seconds into `source` to take the still from (ignored for an image). */
   readonly atS: number;
   readonly durationS: number;
   readonly fps: number;
-  /** Output frame size; the still is placed on a plain wall inside it for the moved attack. */
+  /** Output frame size; the still is held up in a room (`room.ts`) inside it for the moved attack. */
   readonly width: number;
   readonly height: number;
   readonly seed: number;
@@ -42,29 +46,43 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A still frame shown unmoving to the camera: one picture, looped, with fresh sensor noise per frame. */
+/** A still frame shown unmoving to the camera in a room: one picture, looped, with fresh sensor noise per frame. */
 export async function makeLoopedStill(tools: ToolPaths, source: string, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
   const o = { ...DEFAULT_STILL_ATTACK, ...options };
-  const filter = `scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease,pad=${o.width}:${o.height}:(ow-iw)/2:(oh-ih)/2:color=0x707060,noise=alls=${o.noise}:allf=t,format=yuv420p`;
+  const filter = [
+    `[0:v]scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease[still]`,
+    `[1:v]format=yuv420p[room]`,
+    `[room][still]overlay=x=(W-w)/2:y=(H-h)/2:shortest=1,noise=alls=${o.noise}:allf=t,format=yuv420p`,
+  ].join(';');
   await withTempDir(async (dir) => {
     const still = await extractStill(tools, source, o.atS, dir);
-    await encodeClip(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-vf', filter], output, o);
+    await encodeClip(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, ...(await roomInput(o, dir)), '-filter_complex', filter], output, o);
   });
 }
 
-/** A still photo held by hand: it sways, turns, tilts and comes closer and back, as one plane. */
+/** A still photo held by hand in a room: it sways, turns, tilts and comes closer and back, as one plane. */
 export async function makeHandMovedStill(tools: ToolPaths, source: string, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
   const o = { ...DEFAULT_STILL_ATTACK, ...options };
   await withTempDir(async (dir) => {
     const still = await extractStill(tools, source, o.atS, dir);
-    await encodeClip(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, '-filter_complex', handMovedFilter(o)], output, o);
+    await encodeClip(tools, ['-loop', '1', '-framerate', String(o.fps), '-i', still, ...(await roomInput(o, dir)), '-filter_complex', handMovedFilter(o)], output, o);
   });
 }
 
-/** Frames in a raw RGB file (a screen playing a video, say), held by hand and moved as one plane. */
+/** Frames in a raw RGB file (a screen playing a video, say), held by hand in a room and moved as one plane. */
 export async function makeHandMovedFrames(tools: ToolPaths, frames: RawFrames, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
   const o = { ...DEFAULT_STILL_ATTACK, ...options };
-  await encodeClip(tools, [...rawInput(frames, o.fps), '-filter_complex', handMovedFilter(o)], output, o);
+  await withTempDir(async (dir) => {
+    await encodeClip(tools, [...rawInput(frames, o.fps), ...(await roomInput(o, dir)), '-filter_complex', handMovedFilter(o)], output, o);
+  });
+}
+
+/** ffmpeg input 1: the room the sheet is held up in (`room.ts`), seeded apart from the hand's motion. */
+async function roomInput(o: StillAttackOptions, dir: string): Promise<string[]> {
+  const room = renderRoom(o.width, o.height, seededRandom(o.seed ^ 0x5eed));
+  const path = join(dir, 'room.png');
+  await writeFile(path, encodePng(room.width, room.height, room.rgb));
+  return ['-loop', '1', '-framerate', String(o.fps), '-i', path];
 }
 
 /** Frames in a raw RGB file, encoded as they are, with the camera's sensor noise. */
@@ -85,8 +103,9 @@ function rawInput(frames: RawFrames, fps: number): string[] {
 }
 
 /**
- * The filter graph that puts input 0 on a plain wall as a sheet held by hand: a common zoom, tilts
- * of each corner (a perspective warp), a turn and a sway, every motion a homography of the picture.
+ * The filter graph that puts input 0 before the room of input 1 as a sheet held by hand: a common
+ * zoom, tilts of each corner (a perspective warp), a turn and a sway, every motion a homography of
+ * the picture; the room stays where it is.
  */
 function handMovedFilter(o: StillAttackOptions): string {
   const random = seededRandom(o.seed);
@@ -105,7 +124,7 @@ function handMovedFilter(o: StillAttackOptions): string {
   ].join(':');
   const width = Math.round(o.width * 0.62);
   return [
-    `color=c=0x707060:s=${o.width}x${o.height}:r=${o.fps}[wall]`,
+    `[1:v]format=yuv420p[wall]`,
     `[0:v]scale=${width}:-2,format=yuva420p,pad=iw*1.4:ih*1.4:(ow-iw)/2:(oh-ih)/2:color=black@0,perspective=${perspective},rotate=a='${wave(0.25, 't', 2, 4)}':c=none:ow='hypot(iw,ih)':oh=ow[sheet]`,
     `[wall][sheet]overlay=x='(W-w)/2+${wave(0.1 * o.width, 't', 2, 4)}':y='(H-h)/2+${wave(0.06 * o.height, 't', 2, 4)}':shortest=1,noise=alls=${o.noise}:allf=t,format=yuv420p`,
   ].join(';');

@@ -9,6 +9,7 @@ import { analyzeMedia } from '../../src/pipeline/index.js';
 import { bendSheet, renderPrint, renderScreen } from '../../src/synth/recapture.js';
 import { parseSpecies, synthesize } from '../../src/synth/index.js';
 import { wearPaperMask } from '../../src/synth/paper-mask.js';
+import { renderRoom } from '../../src/synth/room.js';
 import { seededRandom } from '../../src/synth/still-attacks.js';
 import { FRANCK, noFranck, scratch, tools } from '../helpers/media.js';
 
@@ -34,6 +35,20 @@ test('a screen shows its sub-pixel stripes, with a bezel on some seeds', () => {
     return padX > 0;
   });
   assert.ok(bezels.includes(true) && bezels.includes(false));
+});
+
+test('a room is seeded and has the long straight edges of doors and shelves that a plain wall lacks', () => {
+  const a = renderRoom(320, 240, seededRandom(5));
+  assert.deepEqual(renderRoom(320, 240, seededRandom(5)).rgb, a.rgb, 'the same seed, the same room');
+  assert.notDeepEqual(renderRoom(320, 240, seededRandom(6)).rgb, a.rgb);
+  const luma = (x: number, y: number) => a.rgb[(y * 320 + x) * 3 + 1]!;
+  // A column where a step of 20 grey levels runs down at least half the picture: a door frame's side.
+  const longVertical = Array.from({ length: 316 }, (_, i) => i + 2).filter((x) => {
+    let rows = 0;
+    for (let y = 0; y < 240; y++) if (Math.abs(luma(x + 2, y) - luma(x - 2, y)) > 20) rows++;
+    return rows >= 120;
+  });
+  assert.ok(longVertical.length > 0, 'at least one edge runs half the room\'s height');
 });
 
 test('a bent sheet is compressed and shaded towards its edges', () => {
