@@ -4,7 +4,7 @@
  * its label, subject and signal values. `fit-fusion` reads that file.
  *
  *   node dist/scripts/collect-signals.js [--bench DIR] [--out .cache/signals.jsonl] [--only video,frames,image]
- *     [--synth DIR/manifest.csv ...] [--frames N [--window S]]
+ *     [--synth DIR/manifest.csv ...] [--frames N [--window S]] [--dump DIR]
  *
  * `--frames 8` observes what the contract's array of 8 frames shows: N frames of each video over its
  * first S seconds (`--window`, default 3 with --frames, else the analysis's 6), and N evenly spaced
@@ -12,6 +12,8 @@
  * `--synth` adds the items of a `liveness synth` manifest made from bench clips; each counts as the
  * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person,
  * and a species named like one of the bench's becomes `synth_<species>`.
+ * `--dump DIR` also writes each item's usable frames and landmarks under DIR (one folder per item), so
+ * that a candidate signal can be studied offline without running the face models again.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
@@ -20,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, withOverrides } from '../src/config.js';
 import { loadObservationDeps } from '../src/deps.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
-import { observeMedia } from '../src/pipeline/index.js';
+import { observeMedia, type Observation } from '../src/pipeline/index.js';
 import { makeHandMovedStill, makeLoopedStill } from '../src/synth/still-attacks.js';
 import { FRANCK, loadBench, loadSynth, type DevItem } from './dev-set.js';
 
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     synth: { type: 'string', multiple: true, default: [] },
     frames: { type: 'string' },
     window: { type: 'string' },
+    dump: { type: 'string' },
   },
 });
 const frameCount = values.frames === undefined ? null : Number(values.frames);
@@ -88,6 +91,7 @@ for (const item of items) {
     record.quality = observation.quality.frames.map(({ faceLuma, sharpness, yaw, pitch, interocularPx }) => ({ faceLuma, sharpness, yaw, pitch, interocularPx }));
     record.signals = Object.fromEntries(observation.signals.map((s) => [s.name, s.value]));
     record.details = Object.fromEntries(observation.signals.map((s) => [s.name, s.details]));
+    if (values.dump) await dumpObservation(values.dump, done, record, observation);
   } catch (error) {
     record.error = (error as Error).message;
   }
@@ -96,3 +100,18 @@ for (const item of items) {
   if (++done % 25 === 0) console.error(`${done}/${items.length}`);
 }
 console.error(`wrote ${items.length} items to ${values.out}`);
+
+/**
+ * `--dump DIR`: each item's usable frames (raw RGB, one file) and their landmarks, for studying
+ * candidate signals offline without running the face models again. Bench-derived: it stays in DIR.
+ */
+async function dumpObservation(dir: string, n: number, record: Record<string, unknown>, observation: Observation): Promise<void> {
+  const folder = join(dir, String(n).padStart(4, '0'));
+  mkdirSync(folder, { recursive: true });
+  const usable = observation.quality.usableFrameIndices;
+  const frames = usable.map((i) => observation.frames[i]!);
+  const faces = usable.map((i) => observation.faces[i]!.face!);
+  await writeFile(join(folder, 'frames.rgb'), Buffer.concat(frames.map((f) => f.rgb)));
+  const meta = { ...record, frames: frames.map((f) => ({ width: f.width, height: f.height, timestampMs: f.timestampMs })), faces: faces.map((f) => ({ box: f.box, mesh: f.mesh })) };
+  await writeFile(join(folder, 'meta.json'), JSON.stringify(meta));
+}
