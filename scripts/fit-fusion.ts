@@ -27,6 +27,9 @@ const ALL_TEMPORAL: FeatureSpec = [
   { signal: 'planar_fit_residual', transform: 'log' },
   { signal: 'eye_dynamics', transform: 'log' },
   { signal: 'mouth_dynamics', transform: 'log' },
+  // A length in face heights, 0 where no border shows: its log would spread the differences between
+  // no edge and a scrap of one, which say nothing.
+  { signal: 'instrument_edges', transform: 'identity' },
 ];
 const MAX_BPCER = 0.1;
 
@@ -62,7 +65,7 @@ const model: FusionModel = {
   },
   provenance: {
     fittedBy: 'scripts/fit-fusion.ts (node dist/scripts/fit-fusion.js) on the output of scripts/collect-signals.ts',
-    data: 'the dev bench (../shared/bench: videos and NUAA print sequences) and, as print attacks, a looped still and a hand-moved still made from each bona fide bench clip and franck.mp4 (src/synth/still-attacks.ts); temporal: 16 frames of each (videos: over their first 6 s); short: 8 (videos: over their first 3 s; sequences: every other frame)',
+    data: 'the dev bench (../shared/bench: videos and NUAA print sequences) and, as print attacks, a looped still and a hand-moved still made from each bona fide bench clip and franck.mp4, held up in a drawn room (src/synth/still-attacks.ts, room.ts); temporal: 16 frames of each (videos: over their first 6 s); short: 8 (videos: over their first 3 s; sequences: every other frame)',
     unseenAttacks: values.unseen
       ? `never trained on: ${unseenSpecies.join(', ')} (liveness synth from the bona fide bench clips), scored by the model that left their subject out`
       : 'none given',
