@@ -16,7 +16,7 @@ import type { Signal } from './types.js';
  * the face. Of the longest such straight edge on each of three sides — left of, right of and above
  * the face — the second-longest counts: two sides of a border, which a single door frame does not
  * give. The value is how far it reaches beyond the face's own height: a head's outline, an ear or a
- * lock of hair gives straight runs shorter than the face is tall (0.1–1.2 face heights on the bench's
+ * lock of hair gives straight runs shorter than the face is tall (0–1.2 face heights on the bench's
  * live clips), while the border of something showing the whole face is longer than the face. A face
  * that never moves relative to the room (a still person before a still camera) keeps the room's
  * edges too; the fusion weighs this signal with the others.

@@ -16,7 +16,8 @@ export function renderRoom(width: number, height: number, random: () => number):
   const falloff = 0.75 + random() * 0.2;
   for (let y = 0; y < height; y++) {
     const shade = 1 - (1 - falloff) * (y / height);
-    for (let x = 0; x < width; x++) setPixel(rgb, width, x, y, wall.map((c) => c * shade) as unknown as Colour);
+    const colour: Colour = [wall[0] * shade, wall[1] * shade, wall[2] * shade];
+    for (let x = 0; x < width; x++) setPixel(rgb, width, x, y, colour);
   }
   const fill = (x: number, y: number, w: number, h: number, colour: Colour) => {
     for (let yy = Math.max(0, Math.round(y)); yy < Math.min(height, Math.round(y + h)); yy++) {

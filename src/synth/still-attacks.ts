@@ -22,7 +22,7 @@ export interface StillAttackOptions {
   readonly atS: number;
   readonly durationS: number;
   readonly fps: number;
-  /** Output frame size; the still is held up in a room (`room.ts`) inside it for the moved attack. */
+  /** Output frame size: the room (`room.ts`) the still is held up in, looped or moved. */
   readonly width: number;
   readonly height: number;
   readonly seed: number;

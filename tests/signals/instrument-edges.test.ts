@@ -65,7 +65,7 @@ function scene(swayPx: number, rectsAt: (dx: number, dy: number) => Rect[]) {
 
 /**
  * The drawn head's own outline gives short straight-ish runs where its flanks and crown are flattest
- * (about 0.6 face heights here); real heads measured 0.1–1.2 on the bench.
+ * (about 0.6 face heights here); real heads measured 0–1.2 on the bench.
  */
 const HEAD_OUTLINE = 0.7;
 
