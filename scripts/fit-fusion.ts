@@ -4,14 +4,15 @@
  * security-first: the lowest threshold that rejects every cross-validated attack, as long as at most
  * 10 % of bona fide items are then rejected; otherwise the threshold where 10 % are.
  *
- *   node dist/scripts/fit-fusion.js [--in .cache/signals.jsonl] [--unseen .cache/signals-unseen.jsonl]
- *     [--short-in .cache/signals-short.jsonl [--short-unseen …]] [--out models/fusion.json] [--signals a,b,…]
+ *   node dist/scripts/fit-fusion.js [--in .cache/signals.jsonl] [--unseen .cache/signals-unseen.jsonl …]
+ *     [--short-in .cache/signals-short.jsonl [--short-unseen … …]] [--out models/fusion.json] [--signals a,b,…]
  *
  * `--short-in` (collect-signals with `--frames 8`) fits the `short` profile the same way, for inputs
  * with 3–11 usable frames such as the contract's array of 8.
  * `--unseen` attacks are never trained on: kinds of attack the fusion is not fitted to (paper masks,
  * replays of a video), each scored by the model that left its subject out, and reported per species
- * at the chosen threshold. The attack typing is fitted on every attack of both files.
+ * at the chosen threshold; `--unseen` may be given more than once. The attack typing is fitted on
+ * every attack of all the files.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -36,9 +37,9 @@ const MAX_BPCER = 0.1;
 const { values } = parseArgs({
   options: {
     in: { type: 'string', default: '.cache/signals.jsonl' },
-    unseen: { type: 'string' },
+    unseen: { type: 'string', multiple: true },
     'short-in': { type: 'string' },
-    'short-unseen': { type: 'string' },
+    'short-unseen': { type: 'string', multiple: true },
     out: { type: 'string', default: 'models/fusion.json' },
     // For ablations: fit on these signals only (comma-separated).
     signals: { type: 'string', default: ALL_TEMPORAL.map((f) => f.signal).join(',') },
@@ -66,7 +67,7 @@ const model: FusionModel = {
   provenance: {
     fittedBy: 'scripts/fit-fusion.ts (node dist/scripts/fit-fusion.js) on the output of scripts/collect-signals.ts',
     data: 'the dev bench (../shared/bench: videos and NUAA print sequences) and, as print attacks, a looped still and a hand-moved still made from each bona fide bench clip and franck.mp4, held up in a drawn room (src/synth/still-attacks.ts, room.ts); temporal: 16 frames of each (videos: over their first 6 s); short: 8 (videos: over their first 3 s; sequences: every other frame)',
-    unseenAttacks: values.unseen
+    unseenAttacks: values.unseen?.length
       ? `never trained on: ${unseenSpecies.join(', ')} (liveness synth from the bona fide bench clips), scored by the model that left their subject out`
       : 'none given',
     method: `logistic regression on standardised features, L2 = ${L2}, classes weighted to balance; leave-one-subject-out cross-validation`,
@@ -109,12 +110,16 @@ function round(value: number, digits = 6): number {
   return Math.round(value * 10 ** digits) / 10 ** digits;
 }
 
-/** Fits one profile on `inPath`'s rows, scores `unseenPath`'s attacks with it, fits its typing, and reports. */
-async function fitTemporal(inPath: string, unseenPath: string | undefined) {
+/** Fits one profile on `inPath`'s rows, scores the attacks of `unseenPaths` with it, fits its typing, and reports. */
+async function fitTemporal(inPath: string, unseenPaths: readonly string[] = []) {
   const temporalRows = decidedByTemporal(await readSignalRows(inPath));
   const training: Array<TrainingRow & { synthetic: boolean }> = temporalRows.map(toTraining);
-  const unseen = unseenPath ? decidedByTemporal(await readSignalRows(unseenPath)).map(toTraining) : [];
-  if (unseen.some((r) => r.bonaFide)) throw new Error(`${unseenPath} must hold attacks only`);
+  const unseen: Array<TrainingRow & { synthetic: boolean }> = [];
+  for (const path of unseenPaths) {
+    const rows = decidedByTemporal(await readSignalRows(path)).map(toTraining);
+    if (rows.some((r) => r.bonaFide)) throw new Error(`${path} must hold attacks only`);
+    unseen.push(...rows);
+  }
   const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
 
   const scored: Scored[] = fit.rows.map((r, i) => ({ score: fit.outOfFold[i]!, bonaFide: r.bonaFide }));

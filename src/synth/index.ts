@@ -5,6 +5,8 @@
  * - `replay`: a photo of the face shown on a phone, tablet or monitor (sub-pixel grid → moiré, screen
  *   gamma, glare, bezel) and moved by hand;
  * - `video_replay`: the clip itself played on such a screen (the face blinks and talks) and moved by hand;
+ * - `steady_video_replay`: the clip played on a screen that fills the camera's view, no bezel, on a
+ *   stand (nothing moves but the face in the video);
  * - `mask`: a printed paper mask with eye holes worn by the person of the clip (paper-mask.ts);
  * - `looped`: a still looped unmoving; `moved`: a plain still moved by hand.
  * Encoded with H.264 at a phone-like bitrate. Not modelled: a bend that changes while the sheet moves
@@ -26,10 +28,10 @@ import { encodePng } from '../plot/png.js';
 import { withTempDir } from '../util/temp.js';
 import { renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
 import { wearPaperMask } from './paper-mask.js';
-import { encodeFrames, extractStill, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, seededRandom, type RawFrames } from './still-attacks.js';
+import { encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, seededRandom, type RawFrames } from './still-attacks.js';
 
 /** In this order for good: each species' seed is derived from its position. */
-export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask'] as const;
+export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask', 'steady_video_replay'] as const;
 export type SynthSpecies = (typeof SYNTH_SPECIES)[number];
 
 export interface SynthOptions {
@@ -93,6 +95,11 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
           const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed))), dir);
           return makeHandMovedFrames(tools, raw, output, { ...common, fps: CLIP.fps });
         }
+        if (species === 'steady_video_replay') {
+          const frames = await loadClip(tools, source, MAX_SCREEN_CLIP_PX, dir);
+          const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed), { bezel: false })), dir);
+          return filmScreen(tools, raw, output, { ...common, fps: CLIP.fps });
+        }
         if (species === 'mask') {
           const frames = await loadClip(tools, source, MAX_MASK_CLIP_PX, dir);
           const worn = wearPaperMask(frames, landmarksOf(frames, await models()), random);
@@ -118,6 +125,7 @@ function naming(species: SynthSpecies, device: ScreenDevice): { label: SynthItem
   switch (species) {
     case 'replay': return { label: 'replay', name: `${device}_replay` };
     case 'video_replay': return { label: 'replay', name: `${device}_video_replay` };
+    case 'steady_video_replay': return { label: 'replay', name: `steady_${device}_video_replay` };
     case 'mask': return { label: 'mask', name: 'paper_mask' };
     case 'print': return { label: 'print', name: 'print_photo' };
     default: return { label: 'print', name: `${species}_still` };

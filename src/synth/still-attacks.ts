@@ -91,6 +91,18 @@ export async function encodeFrames(tools: ToolPaths, frames: RawFrames, output: 
   await encodeClip(tools, [...rawInput(frames, o.fps), '-vf', `scale=trunc(iw/2)*2:trunc(ih/2)*2,noise=alls=${o.noise}:allf=t,format=yuv420p`], output, o);
 }
 
+/**
+ * Frames of a screen filmed close up on a stand: the camera's view (`width` × `height`) filled by the
+ * screen, and nothing moves but what the screen shows. The lens blurs the sub-pixel stripes (a
+ * Gaussian of one stripe's width: a tenth of their contrast is left) before the sensor samples them
+ * more coarsely than they are drawn, so what is left of them shows as moiré.
+ */
+export async function filmScreen(tools: ToolPaths, frames: RawFrames, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
+  const o = { ...DEFAULT_STILL_ATTACK, ...options };
+  const camera = `gblur=sigma=1,scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease:flags=area,scale=trunc(iw/2)*2:trunc(ih/2)*2`;
+  await encodeClip(tools, [...rawInput(frames, o.fps), '-vf', `${camera},noise=alls=${o.noise}:allf=t,format=yuv420p`], output, o);
+}
+
 /** Frames of one size as packed 8-bit RGB, one after another, in a file. */
 export interface RawFrames {
   readonly path: string;

@@ -37,6 +37,16 @@ test('a screen shows its sub-pixel stripes, with a bezel on some seeds', () => {
   assert.ok(bezels.includes(true) && bezels.includes(false));
 });
 
+test('a screen told to show no bezel fills the view with the same content', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const framed = renderScreen(grey(20, 20, 200), 'tablet', seededRandom(seed));
+    const bare = renderScreen(grey(20, 20, 200), 'tablet', seededRandom(seed), { bezel: false });
+    assert.deepEqual([bare.width, bare.height], [60, 60]);
+    assert.notEqual(bare.rgb[0], 18, 'the corner is screen');
+    if (framed.width === 60) assert.deepEqual(bare.rgb, framed.rgb, 'the same gamma, white and glare as the seed draws');
+  }
+});
+
 test('a room is seeded and has the long straight edges of doors and shelves that a plain wall lacks', () => {
   const a = renderRoom(320, 240, seededRandom(5));
   assert.deepEqual(renderRoom(320, 240, seededRandom(5)).rgb, a.rgb, 'the same seed, the same room');
@@ -59,7 +69,7 @@ test('a bent sheet is compressed and shaded towards its edges', () => {
 
 test('--species is checked', () => {
   assert.deepEqual(parseSpecies('print,replay'), ['print', 'replay']);
-  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask for --species but received 'print,hologram'/);
+  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask, steady_video_replay for --species but received 'print,hologram'/);
 });
 
 test('synth writes seeded, reproducible attack clips and a manifest eval reads', { skip: noFranck }, async () => {
@@ -111,12 +121,13 @@ test('a worn paper mask covers the face with print, leaves the eyes behind its h
   assert.equal(wearPaperMask(frames, [null, null], seededRandom(3)), null, 'no face, no mask');
 });
 
-test('synth makes a paper mask worn in the clip and the clip replayed on a screen', { skip: noFranck }, async () => {
+test('synth makes a paper mask worn in the clip and the clip replayed on a screen, moved by hand or on a stand', { skip: noFranck }, async () => {
   const outDir = join(await scratch(), 'synth-clips');
-  const items = await synthesize(tools, [FRANCK], { outDir, species: ['mask', 'video_replay'], seed: 2, bitrateKbps: 1500 });
-  assert.deepEqual(items.map((i) => i.label), ['mask', 'replay']);
+  const items = await synthesize(tools, [FRANCK], { outDir, species: ['mask', 'video_replay', 'steady_video_replay'], seed: 2, bitrateKbps: 1500 });
+  assert.deepEqual(items.map((i) => i.label), ['mask', 'replay', 'replay']);
   assert.equal(items[0]!.species, 'paper_mask');
   assert.match(items[1]!.species, /^(phone|tablet|monitor)_video_replay$/);
+  assert.match(items[2]!.species, /^steady_(phone|tablet|monitor)_video_replay$/);
   const deps = await loadDeps();
   for (const item of items) {
     const analysis = await analyzeMedia({ kind: 'media', source: { path: item.path } }, deps);
