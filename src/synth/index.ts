@@ -89,16 +89,12 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
       await withTempDir(async (dir) => {
         if (species === 'looped') return makeLoopedStill(tools, source, output, common);
         if (species === 'moved') return makeHandMovedStill(tools, source, output, common);
-        if (species === 'video_replay') {
+        if (species === 'video_replay' || species === 'steady_video_replay') {
+          const steady = species === 'steady_video_replay';
           const frames = await loadClip(tools, source, MAX_SCREEN_CLIP_PX, dir);
           // A fresh generator per frame: the same screen (gamma, glare, bezel) in every frame.
-          const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed))), dir);
-          return makeHandMovedFrames(tools, raw, output, { ...common, fps: CLIP.fps });
-        }
-        if (species === 'steady_video_replay') {
-          const frames = await loadClip(tools, source, MAX_SCREEN_CLIP_PX, dir);
-          const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed), { bezel: false })), dir);
-          return filmScreen(tools, raw, output, { ...common, fps: CLIP.fps });
+          const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed), { fillsView: steady })), dir);
+          return (steady ? filmScreen : makeHandMovedFrames)(tools, raw, output, { ...common, fps: CLIP.fps });
         }
         if (species === 'mask') {
           const frames = await loadClip(tools, source, MAX_MASK_CLIP_PX, dir);

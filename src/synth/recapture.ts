@@ -72,14 +72,15 @@ export function bendSheet(image: RgbImage, bend: number): RgbImage {
   return { width, height, rgb };
 }
 
-export function renderScreen(image: RgbImage, device: ScreenDevice, random: () => number, options: { readonly bezel?: boolean } = {}): RgbImage {
+/** `fillsView`: the screen fills the camera's view, so no bezel shows whatever the draw. */
+export function renderScreen(image: RgbImage, device: ScreenDevice, random: () => number, options: { readonly fillsView?: boolean } = {}): RgbImage {
   const pitch = 3; // each source pixel becomes one R, G and B stripe
   const contentWidth = image.width * pitch;
   const contentHeight = image.height * pitch;
   // Half of the replays show the device's bezel; in the others the screen fills the camera's view.
-  // The draw is made either way, so that `bezel: false` leaves the rest of the screen as it was.
+  // The draw is made either way, so that `fillsView` leaves the rest of the screen as it was.
   const drawn = random() < 0.5 ? { phone: [0.05, 0.1], tablet: [0.06, 0.06], monitor: [0.03, 0.05] }[device] : [0, 0];
-  const bezel = options.bezel === false ? [0, 0] : drawn;
+  const bezel = options.fillsView ? [0, 0] : drawn;
   const padX = Math.round(contentWidth * bezel[0]!);
   const padY = Math.round(contentHeight * bezel[1]!);
   const width = contentWidth + 2 * padX;

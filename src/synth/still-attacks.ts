@@ -88,7 +88,7 @@ async function roomInput(o: StillAttackOptions, dir: string): Promise<string[]> 
 /** Frames in a raw RGB file, encoded as they are, with the camera's sensor noise. */
 export async function encodeFrames(tools: ToolPaths, frames: RawFrames, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
   const o = { ...DEFAULT_STILL_ATTACK, ...options };
-  await encodeClip(tools, [...rawInput(frames, o.fps), '-vf', `scale=trunc(iw/2)*2:trunc(ih/2)*2,noise=alls=${o.noise}:allf=t,format=yuv420p`], output, o);
+  await encodeRawFrames(tools, frames, output, o, '');
 }
 
 /**
@@ -99,8 +99,12 @@ export async function encodeFrames(tools: ToolPaths, frames: RawFrames, output: 
  */
 export async function filmScreen(tools: ToolPaths, frames: RawFrames, output: string, options: Partial<StillAttackOptions> = {}): Promise<void> {
   const o = { ...DEFAULT_STILL_ATTACK, ...options };
-  const camera = `gblur=sigma=1,scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease:flags=area,scale=trunc(iw/2)*2:trunc(ih/2)*2`;
-  await encodeClip(tools, [...rawInput(frames, o.fps), '-vf', `${camera},noise=alls=${o.noise}:allf=t,format=yuv420p`], output, o);
+  await encodeRawFrames(tools, frames, output, o, `gblur=sigma=1,scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease:flags=area,`);
+}
+
+/** `frames` through the filters `before` (empty, or ending in a comma), to even dimensions, with sensor noise. */
+async function encodeRawFrames(tools: ToolPaths, frames: RawFrames, output: string, o: StillAttackOptions, before: string): Promise<void> {
+  await encodeClip(tools, [...rawInput(frames, o.fps), '-vf', `${before}scale=trunc(iw/2)*2:trunc(ih/2)*2,noise=alls=${o.noise}:allf=t,format=yuv420p`], output, o);
 }
 
 /** Frames of one size as packed 8-bit RGB, one after another, in a file. */
