@@ -71,7 +71,7 @@ const model: FusionModel = {
       ? `never trained on: ${unseenSpecies.join(', ')} (liveness synth from the bona fide bench clips), scored by the model that left their subject out`
       : 'none given',
     method: `logistic regression on standardised features, L2 = ${L2}, classes weighted to balance; leave-one-subject-out cross-validation`,
-    typing: 'softmax regression over the same features on every attack above, the unseen ones included (print: prints and stills; replay: screens; paper_mask), classes weighted to balance; leave-one-subject-out cross-validation',
+    typing: 'softmax regression over the same features on every attack above, the unseen ones included (print: prints and stills; replay: screens; paper_mask: masks and cut-outs), classes weighted to balance; leave-one-subject-out cross-validation',
     operatingPoint: `lowest threshold with cross-validated APCER = 0 if BPCER <= ${MAX_BPCER * 100} % there, else the threshold where BPCER = ${MAX_BPCER * 100} %`,
     report,
   },
@@ -81,7 +81,7 @@ console.log(JSON.stringify(report, null, 2));
 
 /** The instrument behind each attack species of the bench and of `liveness synth`. */
 function attackTypeOf(species: string): AttackTypeName {
-  if (species === 'paper_mask') return 'paper_mask';
+  if (/(paper_mask|print_cutout)$/.test(species)) return 'paper_mask';
   if (/replay$/.test(species)) return 'replay';
   if (/(print_photo|looped_still|moved_still)$/.test(species)) return 'print';
   throw new Error(`no attack type for species ${species}`);

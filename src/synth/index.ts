@@ -8,11 +8,13 @@
  * - `steady_video_replay`: the clip played on a screen that fills the camera's view, no bezel, on a
  *   stand (nothing moves but the face in the video);
  * - `mask`: a printed paper mask with eye holes worn by the person of the clip (paper-mask.ts);
+ * - `cutout`: the same print without eye holes, a face cut out and held before the head;
+ * - `bent_print`: the face printed on a sheet bent into an arc, turned and moved by hand in 3-D, its
+ *   bend flexing (bent-sheet.ts); `print` draws its bend into the picture, which moves as one plane;
  * - `looped`: a still looped unmoving; `moved`: a plain still moved by hand.
- * Encoded with H.264 at a phone-like bitrate. Not modelled: a bend that changes while the sheet moves
- * (the bend is drawn into the picture, which then moves as one plane), cut-outs, fingers holding the
- * sheet or phone, screen flicker and refresh banding, reflections of the room, and camera
- * auto-exposure reacting to the screen.
+ * Encoded with H.264 at a phone-like bitrate. Not modelled: fingers holding the sheet or phone,
+ * creases and folded corners, screen flicker and refresh banding, reflections of the room, and
+ * camera auto-exposure reacting to the screen.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -26,12 +28,14 @@ import { LivenessError, invalidArgument } from '../errors.js';
 import { ingestMedia } from '../ingest/index.js';
 import { encodePng } from '../plot/png.js';
 import { withTempDir } from '../util/temp.js';
-import { renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
+import { handHeldPoses, renderBentSheet } from './bent-sheet.js';
+import { printOnPaper, renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
+import { renderRoom } from './room.js';
 import { wearPaperMask } from './paper-mask.js';
-import { encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, seededRandom, type RawFrames } from './still-attacks.js';
+import { DEFAULT_STILL_ATTACK, encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, seededRandom, type RawFrames } from './still-attacks.js';
 
 /** In this order for good: each species' seed is derived from its position. */
-export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask', 'steady_video_replay'] as const;
+export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask', 'steady_video_replay', 'cutout', 'bent_print'] as const;
 export type SynthSpecies = (typeof SYNTH_SPECIES)[number];
 
 export interface SynthOptions {
@@ -55,6 +59,8 @@ const MAX_STILL_PX = 480;
 const MAX_SCREEN_CLIP_PX = 320;
 /** A clip a mask is worn in keeps the camera's view at this size. */
 const MAX_MASK_CLIP_PX = 640;
+/** The room a bent sheet is held up in, as large as the still attacks' (`DEFAULT_STILL_ATTACK`). */
+const ROOM = { width: DEFAULT_STILL_ATTACK.width, height: DEFAULT_STILL_ATTACK.height };
 /** Clips made frame by frame: this many frames a second over this many seconds. */
 const CLIP = { fps: 15, durationS: 5 };
 const DEVICES: readonly ScreenDevice[] = ['phone', 'tablet', 'monitor'];
@@ -96,13 +102,19 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
           const raw = await writeRaw(frames.map((frame) => renderScreen(frame, device, seededRandom(seed), { fillsView: steady })), dir);
           return (steady ? filmScreen : makeHandMovedFrames)(tools, raw, output, { ...common, fps: CLIP.fps });
         }
-        if (species === 'mask') {
+        if (species === 'mask' || species === 'cutout') {
           const frames = await loadClip(tools, source, MAX_MASK_CLIP_PX, dir);
-          const worn = wearPaperMask(frames, landmarksOf(frames, await models()), random);
+          const worn = wearPaperMask(frames, landmarksOf(frames, await models()), random, { eyeHoles: species === 'mask' });
           if (!worn) throw new LivenessError('invalid_argument', `Expected a face in ${source} to put a paper mask on but none was found`);
           return encodeFrames(tools, await writeRaw(worn, dir), output, { ...common, fps: CLIP.fps });
         }
         const still = await loadStill(tools, await extractStill(tools, source, common.atS, dir), dir);
+        if (species === 'bent_print') {
+          const print = printOnPaper(still, random);
+          const room = renderRoom(ROOM.width, ROOM.height, seededRandom(seed ^ 0x5eed));
+          const poses = handHeldPoses(random, CLIP.fps * CLIP.durationS, CLIP.fps);
+          return encodeFrames(tools, await writeRaw(poses.map((pose) => renderBentSheet(room, print, pose)), dir), output, { ...common, fps: CLIP.fps });
+        }
         const rendered = species === 'print' ? renderPrint(still, random) : renderScreen(still, device, random);
         const png = join(dir, 'rendered.png');
         await writeFile(png, encodePng(rendered.width, rendered.height, rendered.rgb));
@@ -123,7 +135,9 @@ function naming(species: SynthSpecies, device: ScreenDevice): { label: SynthItem
     case 'video_replay': return { label: 'replay', name: `${device}_video_replay` };
     case 'steady_video_replay': return { label: 'replay', name: `steady_${device}_video_replay` };
     case 'mask': return { label: 'mask', name: 'paper_mask' };
+    case 'cutout': return { label: 'mask', name: 'print_cutout' };
     case 'print': return { label: 'print', name: 'print_photo' };
+    case 'bent_print': return { label: 'print', name: 'bent_print_photo' };
     default: return { label: 'print', name: `${species}_still` };
   }
 }

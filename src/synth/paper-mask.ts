@@ -7,6 +7,9 @@
  * camera sees living eyes in a face that is otherwise a flat, unmoving print: no mouth motion, no
  * expression, no parallax between nose and cheeks.
  *
+ * Without eye holes it is a face cut out of the print and held before the head (`liveness synth`'s
+ * `cutout`): the same flat print following the head, with printed eyes that never blink.
+ *
  * Not modelled: the mask bending as the head turns, straps or fingers holding it, the shadow of
  * its edge, a mask of another person's face (the wearer here is the person printed).
  */
@@ -31,13 +34,14 @@ const EDGE_PX = 1.5;
 /**
  * The clip with the mask worn, frame by frame. `meshes[i]` are frame i's FaceMesh landmarks (frame
  * pixels) or null where no face was found (the last placement is kept). Null when no frame has a face.
+ * `eyeHoles: false` leaves the printed eyes in place: a cut-out face held before the head.
  */
-export function wearPaperMask(frames: readonly RgbImage[], meshes: ReadonlyArray<readonly Point2[] | null>, random: () => number): RgbImage[] | null {
+export function wearPaperMask(frames: readonly RgbImage[], meshes: ReadonlyArray<readonly Point2[] | null>, random: () => number, options: { readonly eyeHoles?: boolean } = {}): RgbImage[] | null {
   const reference = meshes.findIndex((mesh) => mesh !== null);
   if (reference < 0) return null;
   const referenceMesh = meshes[reference]!;
   const print = printOnPaper(frames[reference]!, random);
-  const cut = cutMask(frames[reference]!.width, frames[reference]!.height, referenceMesh);
+  const cut = cutMask(frames[reference]!.width, frames[reference]!.height, referenceMesh, options.eyeHoles ?? true);
   const anchors = RIGID.map((i) => referenceMesh[i]!);
   let toReference: Matrix3 | null = null;
   let outline: Point2[] = [];
@@ -60,9 +64,9 @@ interface Cut {
   readonly mask: Uint8Array;
 }
 
-function cutMask(width: number, height: number, mesh: readonly Point2[]): Cut {
+function cutMask(width: number, height: number, mesh: readonly Point2[], eyeHoles: boolean): Cut {
   const oval = FACE_OVAL.map((i) => mesh[i]!);
-  const holes = EYES.map((eye) => {
+  const holes = (eyeHoles ? EYES : []).map((eye) => {
     const points = eye.map((i) => mesh[i]!);
     const cx = points.reduce((sum, p) => sum + p[0], 0) / points.length;
     const cy = points.reduce((sum, p) => sum + p[1], 0) / points.length;

@@ -8,6 +8,7 @@ import { parseCsvRecords } from '../../src/manifest/csv.js';
 import { analyzeMedia } from '../../src/pipeline/index.js';
 import { bendSheet, renderPrint, renderScreen } from '../../src/synth/recapture.js';
 import { parseSpecies, synthesize } from '../../src/synth/index.js';
+import { handHeldPoses, renderBentSheet } from '../../src/synth/bent-sheet.js';
 import { wearPaperMask } from '../../src/synth/paper-mask.js';
 import { renderRoom } from '../../src/synth/room.js';
 import { seededRandom } from '../../src/synth/still-attacks.js';
@@ -69,7 +70,7 @@ test('a bent sheet is compressed and shaded towards its edges', () => {
 
 test('--species is checked', () => {
   assert.deepEqual(parseSpecies('print,replay'), ['print', 'replay']);
-  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask, steady_video_replay for --species but received 'print,hologram'/);
+  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask, steady_video_replay, cutout, bent_print for --species but received 'print,hologram'/);
 });
 
 test('synth writes seeded, reproducible attack clips and a manifest eval reads', { skip: noFranck }, async () => {
@@ -119,15 +120,46 @@ test('a worn paper mask covers the face with print, leaves the eyes behind its h
   assert.equal(at(1, 87, 85), 128, 'the hole moved with the head');
   assert.ok(printedShare(1, 107, 130) > 0.8, 'and so did the paper');
   assert.equal(wearPaperMask(frames, [null, null], seededRandom(3)), null, 'no face, no mask');
+  const cutOut = wearPaperMask(frames, [face(0), face(12)], seededRandom(3), { eyeHoles: false })!;
+  assert.notEqual(cutOut[0]!.rgb[(85 * 200 + 75) * 3], 128, 'a cut-out face covers the eyes with their print');
 });
 
-test('synth makes a paper mask worn in the clip and the clip replayed on a screen, moved by hand or on a stand', { skip: noFranck }, async () => {
+test('a bent sheet is traced as a cylinder: straight on it spans its share of the view, its edges curve with the bend, a turn foreshortens it', () => {
+  const room = grey(320, 240, 0);
+  const print = grey(100, 60, 200);
+  const rest = { yaw: 0, pitch: 0, roll: 0, x: 0, y: 0, distance: 1 / 0.62, arc: 0 };
+  const covered = (image: ReturnType<typeof renderBentSheet>, row: number) => {
+    let n = 0;
+    for (let x = 0; x < image.width; x++) n += image.rgb[(row * image.width + x) * 3]! > 100 ? 1 : 0;
+    return n;
+  };
+  const topEdge = (image: ReturnType<typeof renderBentSheet>, column: number) => {
+    for (let y = 0; y < image.height; y++) if (image.rgb[(y * image.width + column) * 3]! > 100) return y;
+    return -1;
+  };
+  const flat = renderBentSheet(room, print, rest);
+  assert.ok(Math.abs(covered(flat, 120) - 0.62 * 320) <= 2, `flat and straight on: ${covered(flat, 120)} of 320 columns`);
+  assert.ok(Math.abs(topEdge(flat, 160) - topEdge(flat, 80)) <= 1, 'a flat sheet has a straight top edge');
+  const bulging = renderBentSheet(room, print, { ...rest, arc: 0.6 });
+  assert.ok(topEdge(bulging, 160) < topEdge(bulging, 80) - 2, 'bulging towards the camera, its middle is nearer and taller');
+  assert.ok(covered(bulging, 120) < covered(flat, 120), 'and its sides curve away');
+  const hollow = renderBentSheet(room, print, { ...rest, arc: -0.6 });
+  assert.ok(topEdge(hollow, 160) > topEdge(hollow, 80) + 2, 'hollow towards the camera, its sides are nearer');
+  const turned = renderBentSheet(room, print, { ...rest, yaw: 0.4 });
+  assert.ok(covered(turned, 120) < covered(flat, 120) - 10, 'turned, it is foreshortened');
+  const poses = handHeldPoses(seededRandom(4), 75, 15);
+  assert.equal(poses.length, 75);
+  assert.ok(poses.every((pose) => Math.abs(pose.arc) >= 0.15 && Math.abs(pose.yaw) <= 0.4), 'always bent, turned by at most 0.4 rad');
+});
+
+test('synth makes a paper mask worn in the clip, the clip replayed on a screen, moved by hand or on a stand, and a bent print', { skip: noFranck }, async () => {
   const outDir = join(await scratch(), 'synth-clips');
-  const items = await synthesize(tools, [FRANCK], { outDir, species: ['mask', 'video_replay', 'steady_video_replay'], seed: 2, bitrateKbps: 1500 });
-  assert.deepEqual(items.map((i) => i.label), ['mask', 'replay', 'replay']);
+  const items = await synthesize(tools, [FRANCK], { outDir, species: ['mask', 'video_replay', 'steady_video_replay', 'bent_print'], seed: 2, bitrateKbps: 1500 });
+  assert.deepEqual(items.map((i) => i.label), ['mask', 'replay', 'replay', 'print']);
   assert.equal(items[0]!.species, 'paper_mask');
   assert.match(items[1]!.species, /^(phone|tablet|monitor)_video_replay$/);
   assert.match(items[2]!.species, /^steady_(phone|tablet|monitor)_video_replay$/);
+  assert.equal(items[3]!.species, 'bent_print_photo');
   const deps = await loadDeps();
   for (const item of items) {
     const analysis = await analyzeMedia({ kind: 'media', source: { path: item.path } }, deps);
