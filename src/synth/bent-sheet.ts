@@ -55,7 +55,7 @@ export function renderBentSheet(room: RgbImage, print: RgbImage, pose: SheetPose
   const rgb = new Uint8Array(room.rgb);
   const focal = FOCAL * width;
   const sheetHeight = print.height / print.width; // the sheet is 1 wide
-  const curvature = 2 * pose.arc; // the sheet is 1 wide: its half (½) turns through `arc`
+  const curvature = 2 * pose.arc; // from the centre line to either edge (½ a width) it turns through `arc`
   const rotation = rotationMatrix(pose);
   const centre: Vec3 = [pose.x, pose.y, pose.distance];
   // The ray x = t·d meets the sheet where R⁻¹(t·d − c) lies on it: t·a − b, a = Rᵀd, b = Rᵀc.

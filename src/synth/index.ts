@@ -30,9 +30,8 @@ import { encodePng } from '../plot/png.js';
 import { withTempDir } from '../util/temp.js';
 import { handHeldPoses, renderBentSheet } from './bent-sheet.js';
 import { printOnPaper, renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
-import { renderRoom } from './room.js';
 import { wearPaperMask } from './paper-mask.js';
-import { DEFAULT_STILL_ATTACK, encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, seededRandom, type RawFrames } from './still-attacks.js';
+import { encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, roomFor, seededRandom, type RawFrames } from './still-attacks.js';
 
 /** In this order for good: each species' seed is derived from its position. */
 export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask', 'steady_video_replay', 'cutout', 'bent_print'] as const;
@@ -59,8 +58,6 @@ const MAX_STILL_PX = 480;
 const MAX_SCREEN_CLIP_PX = 320;
 /** A clip a mask is worn in keeps the camera's view at this size. */
 const MAX_MASK_CLIP_PX = 640;
-/** The room a bent sheet is held up in, as large as the still attacks' (`DEFAULT_STILL_ATTACK`). */
-const ROOM = { width: DEFAULT_STILL_ATTACK.width, height: DEFAULT_STILL_ATTACK.height };
 /** Clips made frame by frame: this many frames a second over this many seconds. */
 const CLIP = { fps: 15, durationS: 5 };
 const DEVICES: readonly ScreenDevice[] = ['phone', 'tablet', 'monitor'];
@@ -105,13 +102,13 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
         if (species === 'mask' || species === 'cutout') {
           const frames = await loadClip(tools, source, MAX_MASK_CLIP_PX, dir);
           const worn = wearPaperMask(frames, landmarksOf(frames, await models()), random, { eyeHoles: species === 'mask' });
-          if (!worn) throw new LivenessError('invalid_argument', `Expected a face in ${source} to put a paper mask on but none was found`);
+          if (!worn) throw new LivenessError('invalid_argument', `Expected a face in ${source} to put a paper mask or cut-out on but none was found`);
           return encodeFrames(tools, await writeRaw(worn, dir), output, { ...common, fps: CLIP.fps });
         }
         const still = await loadStill(tools, await extractStill(tools, source, common.atS, dir), dir);
         if (species === 'bent_print') {
           const print = printOnPaper(still, random);
-          const room = renderRoom(ROOM.width, ROOM.height, seededRandom(seed ^ 0x5eed));
+          const room = roomFor(seed);
           const poses = handHeldPoses(random, CLIP.fps * CLIP.durationS, CLIP.fps);
           return encodeFrames(tools, await writeRaw(poses.map((pose) => renderBentSheet(room, print, pose)), dir), output, { ...common, fps: CLIP.fps });
         }

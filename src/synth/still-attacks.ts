@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePng } from '../plot/png.js';
+import type { RgbImage } from '../imaging/index.js';
 import { renderRoom } from './room.js';
 
 export interface StillAttackOptions {
@@ -77,9 +78,14 @@ export async function makeHandMovedFrames(tools: ToolPaths, frames: RawFrames, o
   });
 }
 
-/** ffmpeg input 1: the room the sheet is held up in (`room.ts`), seeded apart from the hand's motion. */
+/** The room a sheet made with `seed` is held up in (`room.ts`), seeded apart from the hand's motion. */
+export function roomFor(seed: number, width = DEFAULT_STILL_ATTACK.width, height = DEFAULT_STILL_ATTACK.height): RgbImage {
+  return renderRoom(width, height, seededRandom(seed ^ 0x5eed));
+}
+
+/** ffmpeg input 1: the room the sheet is held up in. */
 async function roomInput(o: StillAttackOptions, dir: string): Promise<string[]> {
-  const room = renderRoom(o.width, o.height, seededRandom(o.seed ^ 0x5eed));
+  const room = roomFor(o.seed, o.width, o.height);
   const path = join(dir, 'room.png');
   await writeFile(path, encodePng(room.width, room.height, room.rgb));
   return ['-loop', '1', '-framerate', String(o.fps), '-i', path];
