@@ -27,6 +27,8 @@ const ALL_TEMPORAL: FeatureSpec = [
   { signal: 'face_motion', transform: 'log' },
   { signal: 'planar_fit_residual', transform: 'log' },
   { signal: 'eye_dynamics', transform: 'log' },
+  // A correlation, −1 to 1, already on a scale where differences mean the same everywhere.
+  { signal: 'eye_sync', transform: 'identity' },
   { signal: 'mouth_dynamics', transform: 'log' },
   // A length in face heights, 0 where no border shows: its log would spread the differences between
   // no edge and a scrap of one, which say nothing.

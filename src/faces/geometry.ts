@@ -33,8 +33,17 @@ export function interocularPx(mesh: readonly Point3[]): number {
  * eye width keeps the ratio unchanged when a flat photo is tilted (both shrink together).
  */
 export function eyeOpening(mesh: readonly Point3[]): number {
-  const gap = (distance(at(mesh, MESH.rightEyeUpper), at(mesh, MESH.rightEyeLower)) + distance(at(mesh, MESH.leftEyeUpper), at(mesh, MESH.leftEyeLower))) / 2;
-  return gap / eyesToMouthPx(mesh);
+  const { right, left } = eyeOpenings(mesh);
+  return (right + left) / 2;
+}
+
+/** Each eye's opening (lid to lid) relative to the eyes-to-mouth distance. */
+export function eyeOpenings(mesh: readonly Point3[]): { right: number; left: number } {
+  const toMouth = eyesToMouthPx(mesh);
+  return {
+    right: distance(at(mesh, MESH.rightEyeUpper), at(mesh, MESH.rightEyeLower)) / toMouth,
+    left: distance(at(mesh, MESH.leftEyeUpper), at(mesh, MESH.leftEyeLower)) / toMouth,
+  };
 }
 
 /** Lip gap relative to the eyes-to-mouth distance. */

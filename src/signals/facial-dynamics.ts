@@ -1,4 +1,5 @@
-import { eyeOpening, mouthOpening } from '../faces/geometry.js';
+import { eyeOpening, eyeOpenings, mouthOpening } from '../faces/geometry.js';
+import { pearson } from '../math/stats.js';
 import { median, quantile, round } from './landmark-series.js';
 import type { Signal } from './types.js';
 
@@ -16,6 +17,28 @@ export const eyeDynamics: Signal = {
     const middle = median(openings);
     const spread = quantile(openings, 0.95) - quantile(openings, 0.05);
     return { value: round(middle > 0 ? spread / middle : 0), details: { medianOpening: round(middle), minOpening: round(Math.min(...openings)) } };
+  },
+};
+
+/**
+ * Whether the two eyes open and close together. A person's lids move as one — a blink closes both
+ * eyes at once, a glance down lowers both upper lids — so the two openings rise and fall together
+ * over the frames; on a photo, a screen's recapture or paper over the eyes, what changes between
+ * frames is the landmark model's own error, separate for each eye. The correlation is scale-free,
+ * so a blink counts however small the eyes are, and a still face without a blink reads as a photo
+ * would (near 0), which the other signals then decide.
+ */
+export const eyeSync: Signal = {
+  name: 'eye_sync',
+  description: 'Correlation (Pearson) of the right and left eye openings over the frames, −1 to 1. Near 0 when the lids do not move together (a photo); high when the eyes blink.',
+  appliesTo: { modes: ['video', 'frames'], minFrames: 3 },
+  compute({ faces }) {
+    const openings = faces.map((f) => eyeOpenings(f.mesh));
+    const right = openings.map((o) => o.right);
+    const left = openings.map((o) => o.left);
+    // Lids that never move (to rounding) have nothing to correlate.
+    const moves = (series: readonly number[]) => Math.max(...series) - Math.min(...series) > 1e-9 * Math.max(...series);
+    return { value: moves(right) && moves(left) ? round(pearson(right, left)) : 0, details: {} };
   },
 };
 
