@@ -25,12 +25,13 @@ export const eyeDynamics: Signal = {
  * eyes at once, a glance down lowers both upper lids — so the two openings rise and fall together
  * over the frames; on a photo, a screen's recapture or paper over the eyes, what changes between
  * frames is the landmark model's own error, separate for each eye. The correlation is scale-free,
- * so a blink counts however small the eyes are, and a still face without a blink reads as a photo
- * would (near 0), which the other signals then decide.
+ * so a blink counts however small the eyes are. Where the lids hardly move, what little the landmarks
+ * vary is mostly common to both eyes (the whole mesh scales with its crop), so a still face, or a
+ * looped still, can read high too: `face_motion` and the other signals decide those.
  */
 export const eyeSync: Signal = {
   name: 'eye_sync',
-  description: 'Correlation (Pearson) of the right and left eye openings over the frames, −1 to 1. Near 0 when the lids do not move together (a photo); high when the eyes blink.',
+  description: 'Correlation (Pearson) of the right and left eye openings over the frames, −1 to 1. High when the eyes blink together; near 0 when each eye\'s opening varies on its own, as landmark error on a picture does.',
   appliesTo: { modes: ['video', 'frames'], minFrames: 3 },
   compute({ faces }) {
     const openings = faces.map((f) => eyeOpenings(f.mesh));
