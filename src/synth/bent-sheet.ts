@@ -131,9 +131,9 @@ function rotationMatrix(pose: SheetPose): Mat3 {
   return product(roll, product(pitch, yaw));
 }
 
+/** p·q: row i of the product is qᵀ times row i of p. */
 function product(p: Mat3, q: Mat3): Mat3 {
-  const row = (i: number): Vec3 => [0, 1, 2].map((j) => p[i]![0] * q[0][j]! + p[i]![1] * q[1][j]! + p[i]![2] * q[2][j]!) as unknown as Vec3;
-  return [row(0), row(1), row(2)];
+  return [transposeTimes(q, p[0]), transposeTimes(q, p[1]), transposeTimes(q, p[2])];
 }
 
 function times(m: Mat3, v: Vec3): Vec3 {
