@@ -12,7 +12,7 @@
  * `--synth` adds the items of a `liveness synth` manifest made from bench clips; each counts as the
  * subject of its source clip (videos/<subject>/…), so cross-validation holds it out with that person,
  * and a species named like one of the bench's becomes `synth_<species>`.
- * `--dump DIR` also writes each item's usable frames, landmarks and iris centres under DIR (one folder per item), so
+ * `--dump DIR` also writes each item's usable frames and landmarks under DIR (one folder per item), so
  * that a candidate signal can be studied offline without running the face models again.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -102,7 +102,7 @@ for (const item of items) {
 console.error(`wrote ${items.length} items to ${values.out}`);
 
 /**
- * `--dump DIR`: each item's usable frames (raw RGB, one file), their landmarks and iris centres, for studying
+ * `--dump DIR`: each item's usable frames (raw RGB, one file) and their landmarks, for studying
  * candidate signals offline without running the face models again. Bench-derived: it stays in DIR.
  */
 async function dumpObservation(dir: string, n: number, record: Record<string, unknown>, observation: Observation): Promise<void> {
@@ -112,6 +112,6 @@ async function dumpObservation(dir: string, n: number, record: Record<string, un
   const frames = usable.map((i) => observation.frames[i]!);
   const faces = usable.map((i) => observation.faces[i]!.face!);
   await writeFile(join(folder, 'frames.rgb'), Buffer.concat(frames.map((f) => f.rgb)));
-  const meta = { ...record, frames: frames.map((f) => ({ width: f.width, height: f.height, timestampMs: f.timestampMs })), faces: faces.map((f) => ({ box: f.box, mesh: f.mesh, irises: f.irises })) };
+  const meta = { ...record, frames: frames.map((f) => ({ width: f.width, height: f.height, timestampMs: f.timestampMs })), faces: faces.map((f) => ({ box: f.box, mesh: f.mesh })) };
   await writeFile(join(folder, 'meta.json'), JSON.stringify(meta));
 }

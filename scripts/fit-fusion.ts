@@ -30,7 +30,6 @@ const ALL_TEMPORAL: FeatureSpec = [
   // A correlation, −1 to 1, already on a scale where differences mean the same everywhere.
   { signal: 'eye_sync', transform: 'identity' },
   { signal: 'mouth_dynamics', transform: 'log' },
-  { signal: 'gaze_range', transform: 'log' },
   // A length in face heights, 0 where no border shows: its log would spread the differences between
   // no edge and a scrap of one, which say nothing.
   { signal: 'instrument_edges', transform: 'identity' },
@@ -50,15 +49,9 @@ const { values } = parseArgs({
 });
 const chosen = new Set(values.signals!.split(','));
 const TEMPORAL = ALL_TEMPORAL.filter((f) => chosen.has(f.signal));
-/**
- * `gaze_range` is left out of the `short` profile: over 8 frames in 3 s the eyes turn little, and
- * with it the leave-one-subject-out fit on 8-frame observations rejected 2 of the 21 s09–s30 clips
- * (none without it) and accepted more worn masks (96.6 % against 93.1 %).
- */
-const SHORT = TEMPORAL.filter((f) => f.signal !== 'gaze_range');
 const toTraining = (r: SignalRow) => ({ subject: r.subject, bonaFide: r.label === 'live', species: r.species, signals: r.signals!, synthetic: r.synthetic ?? false });
 const temporalFit = await fitTemporal(values.in!, values.unseen);
-const shortFit = values['short-in'] ? await fitTemporal(values['short-in'], values['short-unseen'], SHORT) : null;
+const shortFit = values['short-in'] ? await fitTemporal(values['short-in'], values['short-unseen']) : null;
 const report = {
   temporal: temporalFit.report,
   ...(shortFit ? { short: shortFit.report } : {}),
@@ -120,7 +113,7 @@ function round(value: number, digits = 6): number {
 }
 
 /** Fits one profile on `inPath`'s rows, scores the attacks of `unseenPaths` with it, fits its typing, and reports. */
-async function fitTemporal(inPath: string, unseenPaths: readonly string[] = [], spec: FeatureSpec = TEMPORAL) {
+async function fitTemporal(inPath: string, unseenPaths: readonly string[] = []) {
   const temporalRows = decidedByTemporal(await readSignalRows(inPath));
   const training: Array<TrainingRow & { synthetic: boolean }> = temporalRows.map(toTraining);
   const unseen: Array<TrainingRow & { synthetic: boolean }> = [];
@@ -129,7 +122,7 @@ async function fitTemporal(inPath: string, unseenPaths: readonly string[] = [], 
     if (rows.some((r) => r.bonaFide)) throw new Error(`${path} must hold attacks only`);
     unseen.push(...rows);
   }
-  const fit = fitProfile(training, spec, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
+  const fit = fitProfile(training, TEMPORAL, { kind: 'security-first', maxBpcer: MAX_BPCER }, unseen);
 
   const scored: Scored[] = fit.rows.map((r, i) => ({ score: fit.outOfFold[i]!, bonaFide: r.bonaFide }));
   const threshold = fit.profile.threshold;
@@ -141,7 +134,7 @@ async function fitTemporal(inPath: string, unseenPaths: readonly string[] = [], 
   const rawAuc = (signal: string, attacks: readonly TrainingRow[]) =>
     round(rocAuc([...bonaFide, ...attacks].filter((r) => typeof r.signals[signal] === 'number').map((r) => ({ score: r.signals[signal]!, bonaFide: r.bonaFide }))), 3);
   const perSignalRawAuc = Object.fromEntries(
-    spec.map(({ signal }) => {
+    TEMPORAL.map(({ signal }) => {
       const attacksOf = (s: string | null) => fit.rows.filter((r) => !r.bonaFide && (s === null || r.species === s));
       return [signal, { all: rawAuc(signal, attacksOf(null)), ...Object.fromEntries(species.map((s) => [s, rawAuc(signal, attacksOf(s))])) }];
     }),
@@ -155,13 +148,13 @@ async function fitTemporal(inPath: string, unseenPaths: readonly string[] = [], 
     unseenSpecies.map((name) => {
       const attacks = fit.heldOutRows.filter((r) => r.species === name);
       const scores = fit.heldOut.flatMap((score, i) => (fit.heldOutRows[i]!.species === name ? [{ score, bonaFide: false }] : []));
-      return [name, { items: attacks.length, apcerAtThreshold: round(apcer(scores, threshold), 4), perSignalRawAuc: Object.fromEntries(spec.map(({ signal }) => [signal, rawAuc(signal, attacks)])) }];
+      return [name, { items: attacks.length, apcerAtThreshold: round(apcer(scores, threshold), 4), perSignalRawAuc: Object.fromEntries(TEMPORAL.map(({ signal }) => [signal, rawAuc(signal, attacks)])) }];
     }),
   );
 
   // Attack typing, on every attack the temporal profile scores: which instrument, cross-validated by subject.
   const typingRows: TypingRow[] = [...fit.rows, ...fit.heldOutRows].filter((r) => !r.bonaFide).map((r) => ({ subject: r.subject, type: attackTypeOf(r.species), signals: r.signals }));
-  const typing = fitTyping(typingRows, spec);
+  const typing = fitTyping(typingRows, TEMPORAL);
 
   const report = {
       items: fit.rows.length,

@@ -55,7 +55,7 @@ export async function loadObservationDeps(): Promise<ObservationDeps> {
     tools: locateTools(),
     faceModels,
     versions: {
-      faceModels: `@vladmandic/human@${human.version} blazeface+facemesh+iris`,
+      faceModels: `@vladmandic/human@${human.version} blazeface+facemesh`,
       runtime: `tfjs-core@${runtime.tfjsVersion} ${runtime.backend}`,
     },
   };

@@ -2,19 +2,16 @@ import type { Frame } from '../decode/index.js';
 import type { RgbImage } from '../imaging/index.js';
 import * as blazeface from './blazeface.js';
 import * as facemesh from './facemesh.js';
-import * as iris from './iris.js';
 import type { FaceCandidate } from './blazeface.js';
 
 export type { FaceCandidate } from './blazeface.js';
 import type { Point3 } from './facemesh.js';
 
 export { MESH, faceAxes, type FaceAxes, type Point3 } from './facemesh.js';
-export type { Irises } from './iris.js';
 
 export interface FaceModels {
   readonly detector: blazeface.BlazeFace;
   readonly landmarker: facemesh.FaceMesh;
-  readonly irisLandmarker: iris.IrisModel;
 }
 
 export interface FaceOptions {
@@ -31,8 +28,6 @@ export interface TrackedFace {
   readonly detectionScore: number;
   readonly meshScore: number;
   readonly mesh: readonly Point3[];
-  /** Iris centres from the iris model, on eye crops placed by `mesh`. */
-  readonly irises: iris.Irises;
 }
 
 export interface FrameFaces {
@@ -45,8 +40,8 @@ export interface FrameFaces {
 
 /** Loads the face models once per process; pass the result in `deps`. */
 export async function loadFaceModels(modelsDir: string): Promise<FaceModels> {
-  const [detector, landmarker, irisLandmarker] = await Promise.all([blazeface.load(modelsDir), facemesh.load(modelsDir), iris.load(modelsDir)]);
-  return { detector, landmarker, irisLandmarker };
+  const [detector, landmarker] = await Promise.all([blazeface.load(modelsDir), facemesh.load(modelsDir)]);
+  return { detector, landmarker };
 }
 
 /** Stage 3a: every face in one frame, largest first. Runs on each frame as it is decoded. */
@@ -58,8 +53,7 @@ export function findFaces(frame: RgbImage, models: FaceModels, options: FaceOpti
 
 /**
  * Stage 3b: landmarks of each frame's largest face, from two FaceMesh passes — on the detector's
- * crop, then on the crop the first landmarks give — and the irises on the eyes the mesh finds, each
- * run as one batch over all frames.
+ * crop, then on the crop the first landmarks give — each run as one batch over all frames.
  * `detections[i]` is `findFaces` of `frames[i]`.
  */
 export function landmarkFaces(frames: readonly Frame[], detections: ReadonlyArray<readonly FaceCandidate[]>, models: FaceModels, options: FaceOptions): FrameFaces[] {
@@ -71,11 +65,10 @@ export function landmarkFaces(frames: readonly Frame[], detections: ReadonlyArra
   if (options.refineLandmarks) {
     results = models.landmarker.predict(seeded.map(({ image }, n) => ({ image, region: facemesh.regionFromMesh(results[n]!.mesh) })));
   }
-  const irises = models.irisLandmarker.predict(seeded.map(({ image }, n) => ({ image, mesh: results[n]!.mesh })));
   const faces = new Map(
     seeded.map(({ i, seed }, n): [number, TrackedFace] => {
       const { mesh, faceScore } = results[n]!;
-      return [i, { box: boundingBox(mesh), detectionScore: seed.score, meshScore: faceScore, mesh, irises: irises[n]! }];
+      return [i, { box: boundingBox(mesh), detectionScore: seed.score, meshScore: faceScore, mesh }];
     }),
   );
   return frames.map((frame, i) => ({ frameIndex: frame.index, detections: detections[i] ?? [], face: faces.get(i) ?? null }));

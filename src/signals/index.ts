@@ -1,6 +1,5 @@
 import { eyeDynamics, eyeSync, mouthDynamics } from './facial-dynamics.js';
 import { faceMotion } from './face-motion.js';
-import { gazeRange } from './gaze.js';
 import { instrumentEdges } from './instrument-edges.js';
 import { planarFit } from './planar-fit.js';
 import type { Signal, SignalInput } from './types.js';
@@ -9,7 +8,7 @@ export type { Signal, SignalInput, SignalValue } from './types.js';
 
 /** Every signal, by name. Fusion reads its inputs from here, never from a hard-coded import. */
 export const SIGNALS: ReadonlyMap<string, Signal> = new Map(
-  [faceMotion, planarFit, eyeDynamics, eyeSync, mouthDynamics, gazeRange, instrumentEdges].map((signal) => [signal.name, signal]),
+  [faceMotion, planarFit, eyeDynamics, eyeSync, mouthDynamics, instrumentEdges].map((signal) => [signal.name, signal]),
 );
 
 export interface ComputedSignal {

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eyeCentres } from '../../src/faces/geometry.js';
 import { MESH, type Point3, type TrackedFace } from '../../src/faces/index.js';
 import { seededRandom } from '../../src/synth/still-attacks.js';
 import { eyeSync } from '../../src/signals/facial-dynamics.js';
@@ -23,7 +22,7 @@ function face(right: number, left: number): TrackedFace {
   place(MESH.leftEyeLower, 355, 200 + left / 2);
   place(MESH.mouthRight, 300, 260);
   place(MESH.mouthLeft, 340, 260);
-  return { box: [250, 150, 140, 140], detectionScore: 1, meshScore: 1, mesh, irises: eyeCentres(mesh) };
+  return { box: [250, 150, 140, 140], detectionScore: 1, meshScore: 1, mesh };
 }
 
 const sync = (faces: readonly TrackedFace[]) => eyeSync.compute({ mode: 'video', frames: [], faces }).value;

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Frame } from '../../src/decode/index.js';
-import { eyeCentres } from '../../src/faces/geometry.js';
 import { MESH, type Point3, type TrackedFace } from '../../src/faces/index.js';
 import { instrumentEdges, measureInstrumentEdges } from '../../src/signals/instrument-edges.js';
 
@@ -47,7 +46,7 @@ function faceAt(cx: number, cy: number): TrackedFace {
   });
   mesh[MESH.rightEyeOuter] = [cx - 0.3 * FACE.width, cy - 0.1 * FACE.height, 0];
   mesh[MESH.leftEyeOuter] = [cx + 0.3 * FACE.width, cy - 0.1 * FACE.height, 0];
-  return { box: [cx - FACE.width / 2, cy - FACE.height / 2, FACE.width, FACE.height], detectionScore: 1, meshScore: 1, mesh, irises: eyeCentres(mesh) };
+  return { box: [cx - FACE.width / 2, cy - FACE.height / 2, FACE.width, FACE.height], detectionScore: 1, meshScore: 1, mesh };
 }
 
 /** Eight frames of a face that sways by `swayPx`, drawn with `rectsAt(offset)`. */

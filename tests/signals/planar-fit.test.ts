@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eyeCentres } from '../../src/faces/geometry.js';
 import { MESH, type Point3, type TrackedFace } from '../../src/faces/index.js';
 import { planarFit } from '../../src/signals/planar-fit.js';
 
@@ -43,7 +42,7 @@ function view(points: ReadonlyArray<readonly [number, number, number]>, yaw: num
     const scale = (PX_PER_IOD * CAMERA_DISTANCE) / (CAMERA_DISTANCE - z2);
     return [320 + scale * x1, 240 + scale * y2, 0];
   });
-  return { box: [240, 130, 160, 220], detectionScore: 1, meshScore: 1, mesh, irises: eyeCentres(mesh) };
+  return { box: [240, 130, 160, 220], detectionScore: 1, meshScore: 1, mesh };
 }
 
 /** Eight poses of a head turning from side to side and nodding a little. */
