@@ -1,0 +1,90 @@
+/**
+ * Whether a bona fide clip keeps its verdict when it is re-encoded: each bench live video (and
+ * franck.mp4) is analysed as it is and after five re-encodings, from H.264 480p at 0.5 Mbit/s to
+ * 1080p at 8 Mbit/s and VP9 720p, and every change of `is_real` is printed with the probabilities.
+ * `tests/pipeline/stability.test.ts` asserts the same for franck.mp4 alone; this runs it over the
+ * bench, where some live clips sit close to the threshold.
+ *
+ *   node dist/scripts/reencode-check.js [--bench ../shared/bench] [--keep DIR]
+ *
+ * Only the analysed window is re-encoded (the first 6 s and one more), so that a long clip at 8 Mbit/s
+ * stays under the upload limit. The re-encoded files are bench-derived: they go to a temporary
+ * folder, or to DIR with `--keep`.
+ */
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runTool } from '../src/decode/ffmpeg.js';
+import { DEFAULT_CONFIG } from '../src/config.js';
+import { loadDeps } from '../src/deps.js';
+import { quantile } from '../src/math/stats.js';
+import { analyzeMedia, type Analysis } from '../src/pipeline/index.js';
+import { withTempDir } from '../src/util/temp.js';
+import { loadBench } from './dev-set.js';
+
+/** Codec, bitrate, size and frame rate: the range the verdict must not depend on. */
+const SETTINGS = [
+  { name: 'h264-480p-0.5M-15fps', ext: 'mp4', args: ['-c:v', 'libx264', '-b:v', '500k', '-vf', 'scale=-2:480', '-r', '15'] },
+  { name: 'h264-480p-1M-15fps', ext: 'mp4', args: ['-c:v', 'libx264', '-b:v', '1M', '-vf', 'scale=-2:480', '-r', '15'] },
+  { name: 'h264-720p-2M-30fps', ext: 'mp4', args: ['-c:v', 'libx264', '-b:v', '2M', '-vf', 'scale=-2:720', '-r', '30'] },
+  { name: 'h264-1080p-8M-30fps', ext: 'mp4', args: ['-c:v', 'libx264', '-b:v', '8M', '-vf', 'scale=-2:1080', '-r', '30', '-preset', 'ultrafast'] },
+  { name: 'vp9-720p-1M-24fps', ext: 'webm', args: ['-c:v', 'libvpx-vp9', '-b:v', '1M', '-vf', 'scale=-2:720', '-r', '24', '-deadline', 'realtime', '-cpu-used', '8'] },
+] as const;
+
+const { values } = parseArgs({ options: { bench: { type: 'string', default: '../shared/bench' }, keep: { type: 'string' } } });
+const deps = await loadDeps();
+const { items } = await loadBench(values.bench!);
+const clips = items.filter((item) => item.kind === 'video' && item.label === 'live' && item.input.kind === 'media');
+
+/** The verdict in a few words: `live 0.784`, `attack 0.526` or `inconclusive too_dark`. */
+function verdictOf(analysis: Analysis | Error): { decided: boolean; live: boolean; text: string } {
+  if (analysis instanceof Error) return { decided: false, live: false, text: `error ${analysis.message}` };
+  if (analysis.inconclusive) return { decided: false, live: false, text: `inconclusive ${analysis.inconclusive.code}` };
+  const { is_real: live, real_probability: p } = analysis.result;
+  return { decided: true, live, text: `${live ? 'live' : 'attack'} ${p.toFixed(3)}` };
+}
+
+/** Seconds of each clip to re-encode: the sampled window and a second to spare. */
+const SECONDS = DEFAULT_CONFIG.decode.videoWindowS + 1;
+
+const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
+
+async function run(dir: string): Promise<void> {
+  const originals = new Map<string, Analysis | Error>();
+  for (const clip of clips) originals.set(clip.id, await analyzeMedia(clip.input, deps).catch((error: Error) => error));
+  let flips = 0;
+  for (const setting of SETTINGS) {
+    const shifts: number[] = [];
+    let decided = 0;
+    for (const [n, clip] of clips.entries()) {
+      if (clip.input.kind !== 'media' || !('path' in clip.input.source)) continue;
+      const output = join(dir, `${String(n).padStart(2, '0')}-${basename(clip.id).replace(/\W+/g, '_')}-${setting.name}.${setting.ext}`);
+      const encoded = await runTool(deps.tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', '-t', String(SECONDS), '-i', clip.input.source.path, ...setting.args, '-an', '-pix_fmt', 'yuv420p', output], { timeoutMs: 300_000, maxStdoutBytes: 1 << 20 });
+      if (encoded.exitCode !== 0) throw new Error(`ffmpeg ${setting.name} ${clip.id}: ${encoded.stderrTail}`);
+      const original = originals.get(clip.id)!;
+      const analysis = await analyzeMedia({ kind: 'media', source: { path: output } }, deps).catch((error: Error) => error);
+      const before = verdictOf(original);
+      const after = verdictOf(analysis);
+      if (original instanceof Error || analysis instanceof Error || !before.decided || !after.decided) {
+        if (before.text !== after.text) console.log(`  ${setting.name} ${clip.id}: ${before.text} -> ${after.text}`);
+        continue;
+      }
+      decided++;
+      shifts.push(logit(analysis.result.real_probability) - logit(original.result.real_probability));
+      if (before.live !== after.live) {
+        flips++;
+        console.log(`  FLIP ${setting.name} ${clip.id} (${clip.subject}): ${before.text} -> ${after.text}`);
+      }
+    }
+    console.log(`${setting.name}: ${decided} of ${clips.length} clips decided before and after; live logit change mean ${(shifts.reduce((a, b) => a + b, 0) / Math.max(1, shifts.length)).toFixed(2)}, 5th percentile ${quantile(shifts, 0.05).toFixed(2)}, min ${Math.min(...shifts).toFixed(2)}`);
+  }
+  console.log(`\n${flips} verdict flips over ${SETTINGS.length} settings × ${clips.length} clips; as they are:`);
+  for (const clip of clips) console.log(`  ${clip.subject} ${clip.id}: ${verdictOf(originals.get(clip.id)!).text}`);
+}
+
+if (values.keep) {
+  mkdirSync(values.keep, { recursive: true });
+  await run(values.keep);
+} else {
+  await withTempDir(run);
+}
