@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { runTool } from '../src/decode/ffmpeg.js';
 import { DEFAULT_CONFIG } from '../src/config.js';
 import { loadDeps } from '../src/deps.js';
+import { transformValue } from '../src/fusion/model.js';
 import { quantile } from '../src/math/stats.js';
 import { analyzeMedia, type Analysis } from '../src/pipeline/index.js';
 import { withTempDir } from '../src/util/temp.js';
@@ -34,7 +35,9 @@ const SETTINGS = [
 const { values } = parseArgs({ options: { bench: { type: 'string', default: '../shared/bench' }, keep: { type: 'string' } } });
 const deps = await loadDeps();
 const { items } = await loadBench(values.bench!);
-const clips = items.filter((item) => item.kind === 'video' && item.label === 'live' && item.input.kind === 'media');
+const clips = items.flatMap((item) =>
+  item.kind === 'video' && item.label === 'live' && item.input.kind === 'media' && 'path' in item.input.source ? [{ id: item.id, subject: item.subject, path: item.input.source.path }] : [],
+);
 
 /** The verdict in a few words: `live 0.784`, `attack 0.526` or `inconclusive too_dark`. */
 function verdictOf(analysis: Analysis | Error): { decided: boolean; live: boolean; text: string } {
@@ -47,19 +50,16 @@ function verdictOf(analysis: Analysis | Error): { decided: boolean; live: boolea
 /** Seconds of each clip to re-encode: the sampled window and a second to spare. */
 const SECONDS = DEFAULT_CONFIG.decode.videoWindowS + 1;
 
-const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
-
 async function run(dir: string): Promise<void> {
   const originals = new Map<string, Analysis | Error>();
-  for (const clip of clips) originals.set(clip.id, await analyzeMedia(clip.input, deps).catch((error: Error) => error));
+  for (const clip of clips) originals.set(clip.id, await analyzeMedia({ kind: 'media', source: { path: clip.path } }, deps).catch((error: Error) => error));
   let flips = 0;
   for (const setting of SETTINGS) {
     const shifts: number[] = [];
     let decided = 0;
     for (const [n, clip] of clips.entries()) {
-      if (clip.input.kind !== 'media' || !('path' in clip.input.source)) continue;
       const output = join(dir, `${String(n).padStart(2, '0')}-${basename(clip.id).replace(/\W+/g, '_')}-${setting.name}.${setting.ext}`);
-      const encoded = await runTool(deps.tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', '-t', String(SECONDS), '-i', clip.input.source.path, ...setting.args, '-an', '-pix_fmt', 'yuv420p', output], { timeoutMs: 300_000, maxStdoutBytes: 1 << 20 });
+      const encoded = await runTool(deps.tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', '-t', String(SECONDS), '-i', clip.path, ...setting.args, '-an', '-pix_fmt', 'yuv420p', output], { timeoutMs: 300_000, maxStdoutBytes: 1 << 20 });
       if (encoded.exitCode !== 0) throw new Error(`ffmpeg ${setting.name} ${clip.id}: ${encoded.stderrTail}`);
       const original = originals.get(clip.id)!;
       const analysis = await analyzeMedia({ kind: 'media', source: { path: output } }, deps).catch((error: Error) => error);
@@ -70,7 +70,7 @@ async function run(dir: string): Promise<void> {
         continue;
       }
       decided++;
-      shifts.push(logit(analysis.result.real_probability) - logit(original.result.real_probability));
+      shifts.push(transformValue(analysis.result.real_probability, 'logit') - transformValue(original.result.real_probability, 'logit'));
       if (before.live !== after.live) {
         flips++;
         console.log(`  FLIP ${setting.name} ${clip.id} (${clip.subject}): ${before.text} -> ${after.text}`);
