@@ -49,7 +49,13 @@ export interface Evidence {
     readonly failure: string | null;
     readonly face: { readonly box: readonly number[]; readonly detectionScore: number; readonly meshScore: number } | null;
   }>;
-  readonly quality: { readonly usableFrames: number; readonly decodedFrames: number; readonly perFrame: QualityReport['frames'] };
+  readonly quality: {
+    readonly usableFrames: number;
+    readonly decodedFrames: number;
+    readonly perFrame: QualityReport['frames'];
+    /** For a frame array: whether its images are one capture (one size, surroundings that stay put). */
+    readonly oneCapture: QualityReport['oneCapture'];
+  };
   readonly signals: ReadonlyArray<ComputedSignal & { readonly contribution: number | null }>;
   readonly fusion: (Omit<Fused, 'contributions'> & { readonly threshold: number; readonly thresholdSource: string }) | null;
   readonly models: Readonly<Record<string, string>>;
@@ -104,8 +110,7 @@ export async function observeMedia(input: AnalysisInput, deps: ObservationDeps, 
     );
   });
   const faces = await timeStage(timingsMs, 'landmarks', () => landmarkFaces(decoded.frames, detections, deps.faceModels, config.faces));
-  const isSequence = decoded.mode !== 'image';
-  const quality = await timeStage(timingsMs, 'quality', () => assessQuality(decoded.frames, faces, isSequence, config.quality));
+  const quality = await timeStage(timingsMs, 'quality', () => assessQuality(decoded.frames, decoded.sources, faces, decoded.mode, config.quality));
   let signals: ComputedSignal[] = [];
   if (!quality.inconclusive) {
     const usable = quality.usableFrameIndices;
@@ -148,7 +153,7 @@ function buildEvidence(observation: Observation, fused: Fused | null, deps: Deps
         face: face ? { box: face.box.map((v) => Math.round(v)), detectionScore: round(face.detectionScore), meshScore: round(face.meshScore) } : null,
       };
     }),
-    quality: { usableFrames: usable.size, decodedFrames: observation.frames.length, perFrame: observation.quality.frames },
+    quality: { usableFrames: usable.size, decodedFrames: observation.frames.length, perFrame: observation.quality.frames, oneCapture: observation.quality.oneCapture },
     signals: observation.signals.map((signal) => ({
       ...signal,
       contribution: fused?.contributions.find((c) => c.signal === signal.name)?.contribution ?? null,

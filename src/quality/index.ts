@@ -1,10 +1,14 @@
-import type { Frame } from '../decode/index.js';
+import type { Frame, SourceInfo } from '../decode/index.js';
 import { interocularPx, poseRatios } from '../faces/geometry.js';
 import type { FrameFaces, TrackedFace } from '../faces/index.js';
 import { cropTransform, laplacianVariance, lumaOf, sampleToFloat } from '../imaging/index.js';
+import type { InputMode } from '../ingest/index.js';
 import type { Inconclusive, QualityFailureCode } from '../verdict/types.js';
+import { checkOneCapture, type OneCaptureOptions, type OneCaptureReport } from './one-capture.js';
 
-export interface QualityOptions {
+export type { OneCaptureReport } from './one-capture.js';
+
+export interface QualityOptions extends OneCaptureOptions {
   /** Landmark model score under which a frame counts as having no face. */
   readonly minMeshScore: number;
   /** A second face whose box is at least this fraction of the largest one's area makes a frame ambiguous. */
@@ -40,7 +44,9 @@ export interface FrameQuality {
 export interface QualityReport {
   readonly frames: readonly FrameQuality[];
   readonly usableFrameIndices: readonly number[];
-  /** Set when too few frames are usable: the analysis is then inconclusive. */
+  /** For a frame array: whether its images are one capture. Null for a video or a still. */
+  readonly oneCapture: OneCaptureReport | null;
+  /** Set when too few frames are usable, or a frame array is not one capture: the analysis is then inconclusive. */
   readonly inconclusive: Inconclusive | null;
 }
 
@@ -60,22 +66,27 @@ const SHARPNESS_CROP_PX = 112;
 
 /**
  * Stage 4: the quality gates. Each frame passes or fails with one code; the analysis goes on with
- * the usable frames, or is inconclusive (fails closed) when too few remain.
+ * the usable frames, or is inconclusive (fails closed) when too few remain, or when the images of a
+ * frame array are not one capture (`sources` has one entry per image).
  *
  * Several-faces policy: smaller faces in the background are allowed; a frame is ambiguous only when
  * a second face is at least `secondFaceAreaRatio` of the largest one's size.
  */
-export function assessQuality(frames: readonly Frame[], faces: readonly FrameFaces[], isSequence: boolean, options: QualityOptions): QualityReport {
+export function assessQuality(frames: readonly Frame[], sources: readonly SourceInfo[], faces: readonly FrameFaces[], mode: InputMode, options: QualityOptions): QualityReport {
   const assessed = frames.map((frame, i) => assessFrame(frame, faces[i]!, options));
   const usableFrameIndices = assessed.filter((q) => q.failure === null).map((q) => q.frameIndex);
+  const isSequence = mode !== 'image';
   const needed = isSequence ? Math.min(options.minUsableFrames, frames.length) : 1;
+  const oneCapture = mode === 'frames' ? checkOneCapture(frames, sources, usableFrameIndices, usableFrameIndices.map((i) => faces[i]!.face!), options) : null;
   let inconclusive: Inconclusive | null = null;
-  if (usableFrameIndices.length < needed) {
+  if (oneCapture?.failure) {
+    inconclusive = { code: 'frames_not_one_capture', message: oneCapture.failure };
+  } else if (usableFrameIndices.length < needed) {
     const code = mostCommonFailure(assessed) ?? 'too_few_usable_frames';
     const detail = isSequence ? ` (${usableFrameIndices.length} of ${frames.length} frames usable, ${needed} needed)` : '';
     inconclusive = { code, message: MESSAGES[code] + detail };
   }
-  return { frames: assessed, usableFrameIndices, inconclusive };
+  return { frames: assessed, usableFrameIndices, oneCapture, inconclusive };
 }
 
 function assessFrame(frame: Frame, frameFaces: FrameFaces, options: QualityOptions): FrameQuality {

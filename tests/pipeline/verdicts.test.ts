@@ -84,6 +84,31 @@ test('8 frames of a live clip, as the contract sends them, are analysed as a seq
   // Fitted on 8 frames: the signals' ranges over 8 frames are narrower than over 16.
   assert.equal(analysis.evidence.fusion?.profile, 'short');
   assert.equal(analysis.outcome, 'live', JSON.stringify(analysis.evidence.signals));
+  const oneCapture = analysis.evidence.quality.oneCapture;
+  assert.ok(oneCapture && oneCapture.sameSize && oneCapture.failure === null && oneCapture.comparedPairs === 7, JSON.stringify(oneCapture));
+  assert.ok(oneCapture.surroundingsChangePct! < 10, `the blue wall behind him barely changes: ${oneCapture.surroundingsChangePct} %`);
+});
+
+test('8 frames that are not one capture (the same person before another backdrop from the fifth on, or two sizes) are inconclusive frames_not_one_capture', { skip: noFranck }, async () => {
+  const clip = await franckClip('live-5s.mp4', 5);
+  const { extractFrames, extractFramesBeforeBars } = await import('../helpers/frames.js');
+  const here = await extractFrames(clip, 8, 'franck-frame');
+  const there = await extractFramesBeforeBars(clip, 8, 'franck-bars');
+  const spliced = await analyzeMedia({ kind: 'frames', frames: [...here.slice(0, 4), ...there.slice(4)].map((path) => ({ path })) }, deps);
+  assertContractResult(spliced);
+  assert.equal(spliced.inconclusive?.code, 'frames_not_one_capture', JSON.stringify(spliced.evidence.quality.oneCapture));
+  assert.match(spliced.inconclusive!.message, /the scene around the face changes by [\d.]+ % between two of them/);
+  assert.deepEqual(spliced.result, inconclusiveResult());
+  // Every frame of it still shows a usable face: it is the array, not a frame, that fails.
+  assert.equal(spliced.evidence.quality.usableFrames, 8);
+  const elsewhere = await analyzeMedia({ kind: 'frames', frames: there.map((path) => ({ path })) }, deps);
+  assert.equal(elsewhere.evidence.quality.oneCapture?.failure, null, 'all 8 before the bars are one capture again');
+
+  const larger = await franckClip('live-5s-576p.mp4', 5, ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=720:576']);
+  const resized = await extractFrames(larger, 8, 'franck-576p');
+  const mixed = await analyzeMedia({ kind: 'frames', frames: [...here.slice(0, 4), ...resized.slice(4)].map((path) => ({ path })) }, deps);
+  assert.equal(mixed.inconclusive?.code, 'frames_not_one_capture');
+  assert.match(mixed.inconclusive!.message, /they come in 2 sizes \(360×288, 720×576\)/);
 });
 
 test('one still is analysed in single-image mode and, with no validated signal, is inconclusive single_image and fails closed', { skip: noFranck }, async () => {

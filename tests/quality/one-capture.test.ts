@@ -1,0 +1,82 @@
+/**
+ * The one-capture check of frame arrays, on scenes drawn here: a textured room around a face box,
+ * the camera shaking and its exposure drifting (one capture), the backdrop changing (another
+ * occasion), images of two sizes, and a face that fills the image (nothing around it to compare).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import type { Frame, SourceInfo } from '../../src/decode/index.js';
+import type { TrackedFace } from '../../src/faces/index.js';
+import { checkOneCapture } from '../../src/quality/one-capture.js';
+import { seededRandom } from '../../src/synth/still-attacks.js';
+
+const WIDTH = 320;
+const HEIGHT = 240;
+
+/** A room: blocks of random grey, 20 px across, from `seed`. */
+function room(seed: number): (x: number, y: number) => number {
+  const random = seededRandom(seed);
+  const blocks = Array.from({ length: 40 * 30 }, () => 40 + random() * 180);
+  return (x, y) => blocks[Math.floor(Math.max(0, y) / 20) * 40 + Math.floor(Math.max(0, x) / 20)] ?? 128;
+}
+
+/** The room seen `shiftPx` to the left, at `gain` times the exposure, with a flat face in the middle. */
+function frame(index: number, scene: (x: number, y: number) => number, shiftPx = 0, gain = 1, size = { width: WIDTH, height: HEIGHT }): Frame {
+  const rgb = new Uint8Array(size.width * size.height * 3);
+  for (let y = 0; y < size.height; y++) {
+    for (let x = 0; x < size.width; x++) {
+      const value = Math.min(255, scene(x + shiftPx, y) * gain);
+      rgb.fill(Math.round(value), (y * size.width + x) * 3, (y * size.width + x) * 3 + 3);
+    }
+  }
+  return { index, timestampMs: null, width: size.width, height: size.height, rgb };
+}
+
+function source(width = WIDTH, height = HEIGHT): SourceInfo {
+  return { container: 'jpeg', codec: 'mjpeg', pixelFormat: 'yuvj420p', width, height, rotationDeg: 0, durationMs: null, fps: null };
+}
+
+const FACE: TrackedFace = { box: [120, 70, 80, 100], detectionScore: 1, meshScore: 1, mesh: [] };
+
+function check(frames: readonly Frame[], sources = frames.map((f) => source(f.width, f.height)), face = FACE) {
+  const usable = frames.map((_, i) => i);
+  return checkOneCapture(frames, sources, usable, usable.map(() => face), DEFAULT_CONFIG.quality);
+}
+
+test('one capture: a shaking camera and a drifting exposure stay well under the limit', () => {
+  const scene = room(1);
+  const frames = Array.from({ length: 8 }, (_, i) => frame(i, scene, [0, 6, 13, 9, 30, 24, 3, 0][i]!, 1 + 0.06 * i));
+  const report = check(frames);
+  assert.equal(report.failure, null, report.failure ?? '');
+  assert.equal(report.sameSize, true);
+  assert.equal(report.comparedPairs, 7);
+  assert.ok(report.surroundingsChangePct !== null && report.surroundingsChangePct < DEFAULT_CONFIG.quality.maxSurroundingsChangePct / 3, `${report.surroundingsChangePct}`);
+});
+
+test('another occasion: a backdrop that changes from the fifth frame on is not one capture', () => {
+  const [here, there] = [room(1), room(2)];
+  const frames = Array.from({ length: 8 }, (_, i) => frame(i, i < 4 ? here : there));
+  const report = check(frames);
+  assert.ok(report.surroundingsChangePct! > DEFAULT_CONFIG.quality.maxSurroundingsChangePct, `${report.surroundingsChangePct}`);
+  assert.match(report.failure ?? '', /^The frames are not one capture: the scene around the face changes by [\d.]+ % between two of them \(one recording stays under 30 %\)/);
+});
+
+test('images of two sizes are not one capture, whatever they show', () => {
+  const scene = room(1);
+  const small = { width: 160, height: 120 };
+  const frames = [frame(0, scene), frame(1, scene), frame(2, scene, 0, 1, small), frame(3, scene)];
+  const report = check(frames);
+  assert.equal(report.sameSize, false);
+  assert.equal(report.failure, 'The frames are not one capture: they come in 2 sizes (320×240, 160×120). Send frames of one recording, uncropped.');
+});
+
+test('a face that fills the image leaves nothing around it to compare, and nothing is claimed', () => {
+  const [here, there] = [room(1), room(2)];
+  const frames = Array.from({ length: 8 }, (_, i) => frame(i, i < 4 ? here : there));
+  const filling: TrackedFace = { ...FACE, box: [10, 10, 300, 220] };
+  const report = check(frames, undefined, filling);
+  assert.equal(report.surroundingsChangePct, null);
+  assert.equal(report.comparedPairs, 0);
+  assert.equal(report.failure, null);
+});
