@@ -62,7 +62,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = deepFreeze({
     /** About 50° of yaw or pitch. */
     maxPoseRatio: 0.6,
     minUsableFrames: 4,
-    /** 2.5 times the most that one capture's surroundings changed between frames on the bench (see `quality/one-capture.ts`). */
+    /** About twice the most that one recording's surroundings changed between frames on the bench (see `quality/one-capture.ts`). */
     maxSurroundingsChangePct: 30,
   },
   decision: { threshold: null },

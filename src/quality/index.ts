@@ -44,9 +44,9 @@ export interface FrameQuality {
 export interface QualityReport {
   readonly frames: readonly FrameQuality[];
   readonly usableFrameIndices: readonly number[];
-  /** For a frame array: whether its images are one capture. Null for a video or a still. */
+  /** For a video or a frame array: whether its frames are one capture. Null for a still. */
   readonly oneCapture: OneCaptureReport | null;
-  /** Set when too few frames are usable, or a frame array is not one capture: the analysis is then inconclusive. */
+  /** Set when too few frames are usable, or the frames are not one capture: the analysis is then inconclusive. */
   readonly inconclusive: Inconclusive | null;
 }
 
@@ -66,8 +66,8 @@ const SHARPNESS_CROP_PX = 112;
 
 /**
  * Stage 4: the quality gates. Each frame passes or fails with one code; the analysis goes on with
- * the usable frames, or is inconclusive (fails closed) when too few remain, or when the images of a
- * frame array are not one capture (`sources` has one entry per image).
+ * the usable frames, or is inconclusive (fails closed) when too few remain, or when the frames of a
+ * video or frame array are not one capture (`sources` has one entry per image).
  *
  * Several-faces policy: smaller faces in the background are allowed; a frame is ambiguous only when
  * a second face is at least `secondFaceAreaRatio` of the largest one's size.
@@ -77,10 +77,10 @@ export function assessQuality(frames: readonly Frame[], sources: readonly Source
   const usableFrameIndices = assessed.filter((q) => q.failure === null).map((q) => q.frameIndex);
   const isSequence = mode !== 'image';
   const needed = isSequence ? Math.min(options.minUsableFrames, frames.length) : 1;
-  const oneCapture = mode === 'frames' ? checkOneCapture(frames, sources, usableFrameIndices, usableFrameIndices.map((i) => faces[i]!.face!), options) : null;
+  const oneCapture = isSequence ? checkOneCapture(mode, frames, sources, usableFrameIndices, usableFrameIndices.map((i) => faces[i]!.face!), options) : null;
   let inconclusive: Inconclusive | null = null;
   if (oneCapture?.failure) {
-    inconclusive = { code: 'frames_not_one_capture', message: oneCapture.failure };
+    inconclusive = { code: 'not_one_capture', message: oneCapture.failure };
   } else if (usableFrameIndices.length < needed) {
     const code = mostCommonFailure(assessed) ?? 'too_few_usable_frames';
     const detail = isSequence ? ` (${usableFrameIndices.length} of ${frames.length} frames usable, ${needed} needed)` : '';

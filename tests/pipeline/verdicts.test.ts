@@ -89,14 +89,14 @@ test('8 frames of a live clip, as the contract sends them, are analysed as a seq
   assert.ok(oneCapture.surroundingsChangePct! < 10, `the blue wall behind him barely changes: ${oneCapture.surroundingsChangePct} %`);
 });
 
-test('8 frames that are not one capture (the same person before another backdrop from the fifth on, or two sizes) are inconclusive frames_not_one_capture', { skip: noFranck }, async () => {
+test('8 frames that are not one capture (the same person before another backdrop from the fifth on, or two sizes) are inconclusive not_one_capture', { skip: noFranck }, async () => {
   const clip = await franckClip('live-5s.mp4', 5);
   const { extractFrames, extractFramesBeforeBars } = await import('../helpers/frames.js');
   const here = await extractFrames(clip, 8, 'franck-frame');
   const there = await extractFramesBeforeBars(clip, 8, 'franck-bars');
   const spliced = await analyzeMedia({ kind: 'frames', frames: [...here.slice(0, 4), ...there.slice(4)].map((path) => ({ path })) }, deps);
   assertContractResult(spliced);
-  assert.equal(spliced.inconclusive?.code, 'frames_not_one_capture', JSON.stringify(spliced.evidence.quality.oneCapture));
+  assert.equal(spliced.inconclusive?.code, 'not_one_capture', JSON.stringify(spliced.evidence.quality.oneCapture));
   assert.match(spliced.inconclusive!.message, /the scene around the face changes by [\d.]+ % between two of them/);
   assert.deepEqual(spliced.result, inconclusiveResult());
   // Every frame of it still shows a usable face: it is the array, not a frame, that fails.
@@ -107,8 +107,25 @@ test('8 frames that are not one capture (the same person before another backdrop
   const larger = await franckClip('live-5s-576p.mp4', 5, ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=720:576']);
   const resized = await extractFrames(larger, 8, 'franck-576p');
   const mixed = await analyzeMedia({ kind: 'frames', frames: [...here.slice(0, 4), ...resized.slice(4)].map((path) => ({ path })) }, deps);
-  assert.equal(mixed.inconclusive?.code, 'frames_not_one_capture');
+  assert.equal(mixed.inconclusive?.code, 'not_one_capture');
   assert.match(mixed.inconclusive!.message, /they come in 2 sizes \(360×288, 720×576\)/);
+});
+
+test('a slideshow of photos of the person, as a video, is inconclusive not_one_capture: from two places by the surroundings, from one by a face that freezes and leaps', { skip: noFranck }, async () => {
+  const clip = await franckClip('live-5s.mp4', 5);
+  const { extractFrames, extractFramesBeforeBars, slideshow } = await import('../helpers/frames.js');
+  const here = await extractFrames(clip, 8, 'franck-frame');
+  const there = await extractFramesBeforeBars(clip, 8, 'franck-bars');
+  // Photos of the person taken before a blue wall and before colour bars, shown in turn.
+  const twoPlaces = await analyzePath(await slideshow(here.map((photo, i) => (i % 2 === 0 ? photo : there[i]!)), 'two-places'));
+  assertContractResult(twoPlaces);
+  assert.equal(twoPlaces.inconclusive?.code, 'not_one_capture', JSON.stringify(twoPlaces.evidence.quality.oneCapture));
+  assert.match(twoPlaces.inconclusive!.message, /^The video is not one capture: the scene around the face changes by/);
+  // Photos of one sitting, 0.7 s each: the 16 frames sampled over 5.6 s repeat a photo, then jump to the next.
+  const onePlace = await analyzePath(await slideshow(here, 'one-place'));
+  assert.equal(onePlace.inconclusive?.code, 'not_one_capture', JSON.stringify(onePlace.evidence.quality.oneCapture));
+  assert.match(onePlace.inconclusive!.message, /^The video is not one capture: the face stands pixel-still between \d+ pairs of neighbouring frames and leaps between \d+ others, as a slideshow of photos does/);
+  assert.ok(onePlace.evidence.quality.oneCapture!.surroundingsChangePct! < 10, 'the same blue wall throughout');
 });
 
 test('one still is analysed in single-image mode and, with no validated signal, is inconclusive single_image and fails closed', { skip: noFranck }, async () => {

@@ -1,7 +1,8 @@
 /**
- * The one-capture check of frame arrays, on scenes drawn here: a textured room around a face box,
+ * The one-capture check of videos and frame arrays, on scenes drawn here: a textured room around a face box,
  * the camera shaking and its exposure drifting (one capture), the backdrop changing (another
- * occasion), images of two sizes, and a face that fills the image (nothing around it to compare).
+ * occasion), images of two sizes, a face that fills the image (nothing around it to compare), and a
+ * slideshow (a face that stands pixel-still, then leaps to another look).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,6 +14,7 @@ import { seededRandom } from '../../src/synth/still-attacks.js';
 
 const WIDTH = 320;
 const HEIGHT = 240;
+const FACE: TrackedFace = { box: [120, 70, 80, 100], detectionScore: 1, meshScore: 1, mesh: [] };
 
 /** A room: blocks of random grey, 20 px across, from `seed`. */
 function room(seed: number): (x: number, y: number) => number {
@@ -21,13 +23,24 @@ function room(seed: number): (x: number, y: number) => number {
   return (x, y) => blocks[Math.floor(Math.max(0, y) / 20) * 40 + Math.floor(Math.max(0, x) / 20)] ?? 128;
 }
 
-/** The room seen `shiftPx` to the left, at `gain` times the exposure, with a flat face in the middle. */
-function frame(index: number, scene: (x: number, y: number) => number, shiftPx = 0, gain = 1, size = { width: WIDTH, height: HEIGHT }): Frame {
+/**
+ * The room seen `shiftPx` to the left, at `gain` times the exposure, with a face in the middle of
+ * `FACE`'s box: its pixels from `faceSeed` (each seed a different look of the face; null for the
+ * room showing through), plus the sensor's noise unless `noise` is 0.
+ */
+function frame(
+  index: number, scene: (x: number, y: number) => number, shiftPx = 0, gain = 1, size = { width: WIDTH, height: HEIGHT },
+  { faceSeed = null as number | null, noise = 0 } = {},
+): Frame {
   const rgb = new Uint8Array(size.width * size.height * 3);
+  const look = faceSeed === null ? null : room(faceSeed);
+  const grain = seededRandom(1000 + index);
+  const [fx, fy, fw, fh] = FACE.box;
   for (let y = 0; y < size.height; y++) {
     for (let x = 0; x < size.width; x++) {
-      const value = Math.min(255, scene(x + shiftPx, y) * gain);
-      rgb.fill(Math.round(value), (y * size.width + x) * 3, (y * size.width + x) * 3 + 3);
+      const onFace = look && x >= fx && x < fx + fw && y >= fy && y < fy + fh;
+      const value = (onFace ? look(x * 4, y * 4) : scene(x + shiftPx, y)) * gain + (grain() - 0.5) * 2 * noise;
+      rgb.fill(Math.round(Math.max(0, Math.min(255, value))), (y * size.width + x) * 3, (y * size.width + x) * 3 + 3);
     }
   }
   return { index, timestampMs: null, width: size.width, height: size.height, rgb };
@@ -37,11 +50,10 @@ function source(width = WIDTH, height = HEIGHT): SourceInfo {
   return { container: 'jpeg', codec: 'mjpeg', pixelFormat: 'yuvj420p', width, height, rotationDeg: 0, durationMs: null, fps: null };
 }
 
-const FACE: TrackedFace = { box: [120, 70, 80, 100], detectionScore: 1, meshScore: 1, mesh: [] };
 
-function check(frames: readonly Frame[], sources = frames.map((f) => source(f.width, f.height)), face = FACE) {
+function check(frames: readonly Frame[], sources = frames.map((f) => source(f.width, f.height)), face = FACE, input: 'video' | 'frames' = 'frames') {
   const usable = frames.map((_, i) => i);
-  return checkOneCapture(frames, sources, usable, usable.map(() => face), DEFAULT_CONFIG.quality);
+  return checkOneCapture(input, frames, sources, usable, usable.map(() => face), DEFAULT_CONFIG.quality);
 }
 
 test('one capture: a shaking camera and a drifting exposure stay well under the limit', () => {
@@ -59,7 +71,11 @@ test('another occasion: a backdrop that changes from the fifth frame on is not o
   const frames = Array.from({ length: 8 }, (_, i) => frame(i, i < 4 ? here : there));
   const report = check(frames);
   assert.ok(report.surroundingsChangePct! > DEFAULT_CONFIG.quality.maxSurroundingsChangePct, `${report.surroundingsChangePct}`);
-  assert.match(report.failure ?? '', /^The frames are not one capture: the scene around the face changes by [\d.]+ % between two of them \(one recording stays under 30 %\)/);
+  assert.match(report.failure ?? '', /^The frames are not one capture: the scene around the face changes by [\d.]+ % between two of them, as it does between separate photos \(one recording stays under 30 %\)/);
+  // The same frames as a video's: a slideshow of photos.
+  const asVideo = check(frames, [source()], FACE, 'video');
+  assert.equal(asVideo.surroundingsChangePct, report.surroundingsChangePct);
+  assert.match(asVideo.failure ?? '', /^The video is not one capture: the scene around the face changes by [\d.]+ % between two of its sampled frames, as it does between separate photos/);
 });
 
 test('images of two sizes are not one capture, whatever they show', () => {
@@ -79,4 +95,31 @@ test('a face that fills the image leaves nothing around it to compare, and nothi
   assert.equal(report.surroundingsChangePct, null);
   assert.equal(report.comparedPairs, 0);
   assert.equal(report.failure, null);
+});
+
+test('a slideshow: the face stands pixel-still between some frames and leaps between others; a living face, or a looped still, does not', () => {
+  const scene = room(1);
+  // Each photo shown for two sampled frames, as a slideshow at 0.7 s a photo sampled every 375 ms.
+  const looks = [10, 10, 11, 11, 12, 12, 13, 13];
+  const slideshow = check(looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed })));
+  assert.equal(slideshow.frozenPairs, 4);
+  assert.equal(slideshow.leapPairs, 3);
+  assert.match(slideshow.failure ?? '', /^The frames are not one capture: the face stands pixel-still between 4 pairs of neighbouring frames and leaps between 3 others, as a slideshow of photos does\./);
+  // The same looks with a sensor's noise on every frame: never pixel-still, so one capture.
+  const living = check(looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed, noise: 2 })));
+  assert.equal(living.frozenPairs, 0);
+  assert.equal(living.failure, null);
+  // One look throughout (a looped still): frozen, but it never leaps; the signals judge it.
+  const looped = check(looks.map((_, i) => frame(i, scene, 0, 1, undefined, { faceSeed: 10 })));
+  assert.equal(looped.frozenPairs, 7);
+  assert.equal(looped.failure, null);
+});
+
+test('only neighbouring usable frames are compared: across frames that failed the gates, the scene may change', () => {
+  const [here, there] = [room(1), room(2)];
+  const frames = Array.from({ length: 8 }, (_, i) => frame(i, i < 4 ? here : there, i, 1, undefined, { noise: 2 }));
+  const report = checkOneCapture('video', frames, [source()], [0, 1, 2, 5, 6, 7], [0, 1, 2, 5, 6, 7].map(() => FACE), DEFAULT_CONFIG.quality);
+  assert.equal(report.comparedPairs, 4);
+  assert.equal(report.failure, null);
+  assert.ok(report.surroundingsChangePct! < 10, `${report.surroundingsChangePct}`);
 });
