@@ -29,7 +29,7 @@ export interface OneCaptureReport {
   readonly surroundingsChangePct: number | null;
   /** Pairs of neighbouring usable frames whose surroundings could be compared. */
   readonly comparedPairs: number;
-  /** Pairs of neighbouring usable frames in which the face stood pixel-still, and in which it leapt. */
+  /** Pairs of neighbouring usable frames of a video, 250 ms or more apart, in which the face stood pixel-still, and in which it leapt. */
   readonly frozenPairs: number;
   readonly leapPairs: number;
   /** Why the frames are not taken as one capture; null when they are (or cannot be told apart from one). */
@@ -58,16 +58,23 @@ const LOG_OFFSET = 16;
  * mostly over 8, where a still face changes by 1–3 (`models/README.md`).
  */
 const FACE_CHANGE = { frozenBelow: 0.1, leaptAbove: 8 } as const;
-/** A capture that stood still in this many intervals and leapt in as many others is a slideshow. */
+/** A video that stood still in this many intervals and leapt in as many others is a slideshow. */
 const MIN_PAIRS_EACH = 2;
+/**
+ * Only frames at least this far apart count towards freeze and leap: a dim webcam delivers as few as
+ * 5–10 new pictures a second, which a 30-fps file repeats, so closer frames can be pixel-still in a
+ * live recording (a 1-s clip of franck.mp4 at 10 fps, stored at 30, froze in 4 pairs and leapt in 3).
+ */
+const MIN_FREEZE_SPACING_MS = 250;
 
 /**
  * Checks the frames of a video, or of a frame array (`sources` has one entry per image), for being
  * one capture: one image size; surroundings that stay in place from each usable frame to the next;
- * and a face that does not stand pixel-still between some frames and leap between others, as the
- * photos of a slideshow do. Only neighbouring frames are compared: across frames that failed the
- * quality gates more time passes, and a camera may turn or someone walk past. `faces[i]` is the face
- * of `frames[usable[i]]`.
+ * and, in a video, a face that does not stand pixel-still between some frames and leap between
+ * others, as the photos of a slideshow do (a frame array has no times to tell a held photo from a
+ * slow camera, and an attacker gains nothing by repeating a photo in one). Only neighbouring frames
+ * are compared: across frames that failed the quality gates more time passes, and a camera may turn
+ * or someone walk past. `faces[i]` is the face of `frames[usable[i]]`.
  */
 export function checkOneCapture(
   input: 'video' | 'frames', frames: readonly Frame[], sources: readonly SourceInfo[], usable: readonly number[], faces: readonly TrackedFace[], options: OneCaptureOptions,
@@ -85,7 +92,9 @@ export function checkOneCapture(
     if (usable[i]! !== usable[i - 1]! + 1) continue;
     const change = surroundingsChange(grids[i - 1]!, grids[i]!);
     if (change !== null) changes.push(change);
-    const faceChange = faceLumaChange(frames[usable[i - 1]!]!, frames[usable[i]!]!, faces[i]!);
+    const [before, after] = [frames[usable[i - 1]!]!, frames[usable[i]!]!];
+    if (before.timestampMs === null || after.timestampMs === null || after.timestampMs - before.timestampMs < MIN_FREEZE_SPACING_MS) continue;
+    const faceChange = faceLumaChange(before, after, faces[i]!);
     if (faceChange < FACE_CHANGE.frozenBelow) frozenPairs++;
     if (faceChange > FACE_CHANGE.leaptAbove) leapPairs++;
   }

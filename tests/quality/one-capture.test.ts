@@ -2,7 +2,7 @@
  * The one-capture check of videos and frame arrays, on scenes drawn here: a textured room around a face box,
  * the camera shaking and its exposure drifting (one capture), the backdrop changing (another
  * occasion), images of two sizes, a face that fills the image (nothing around it to compare), and a
- * slideshow (a face that stands pixel-still, then leaps to another look).
+ * slideshow video (a face that stands pixel-still, then leaps to another look).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -43,7 +43,7 @@ function frame(
       rgb.fill(Math.round(Math.max(0, Math.min(255, value))), (y * size.width + x) * 3, (y * size.width + x) * 3 + 3);
     }
   }
-  return { index, timestampMs: null, width: size.width, height: size.height, rgb };
+  return { index, timestampMs: index * 375, width: size.width, height: size.height, rgb };
 }
 
 function source(width = WIDTH, height = HEIGHT): SourceInfo {
@@ -97,22 +97,33 @@ test('a face that fills the image leaves nothing around it to compare, and nothi
   assert.equal(report.failure, null);
 });
 
-test('a slideshow: the face stands pixel-still between some frames and leaps between others; a living face, or a looped still, does not', () => {
+test('a slideshow video: the face stands pixel-still between some frames and leaps between others; a living face, or a looped still, does not', () => {
   const scene = room(1);
-  // Each photo shown for two sampled frames, as a slideshow at 0.7 s a photo sampled every 375 ms.
+  // Each photo shown for two sampled frames, 375 ms apart: a slideshow at 0.7 s a photo.
   const looks = [10, 10, 11, 11, 12, 12, 13, 13];
-  const slideshow = check(looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed })));
+  const photos = looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed }));
+  const slideshow = check(photos, [source()], FACE, 'video');
   assert.equal(slideshow.frozenPairs, 4);
   assert.equal(slideshow.leapPairs, 3);
-  assert.match(slideshow.failure ?? '', /^The frames are not one capture: the face stands pixel-still between 4 pairs of neighbouring frames and leaps between 3 others, as a slideshow of photos does\./);
+  assert.match(slideshow.failure ?? '', /^The video is not one capture: the face stands pixel-still between 4 pairs of neighbouring frames and leaps between 3 others, as a slideshow of photos does\./);
   // The same looks with a sensor's noise on every frame: never pixel-still, so one capture.
-  const living = check(looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed, noise: 2 })));
+  const living = check(looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed, noise: 2 })), [source()], FACE, 'video');
   assert.equal(living.frozenPairs, 0);
   assert.equal(living.failure, null);
   // One look throughout (a looped still): frozen, but it never leaps; the signals judge it.
-  const looped = check(looks.map((_, i) => frame(i, scene, 0, 1, undefined, { faceSeed: 10 })));
+  const looped = check(looks.map((_, i) => frame(i, scene, 0, 1, undefined, { faceSeed: 10 })), [source()], FACE, 'video');
   assert.equal(looped.frozenPairs, 7);
   assert.equal(looped.failure, null);
+});
+
+test('repeats closer than 250 ms (a dim webcam’s 10 pictures a second in a 30-fps file) and in frame arrays, which carry no times, are not a slideshow', () => {
+  const scene = room(1);
+  const looks = [10, 10, 11, 11, 12, 12, 13, 13];
+  const photos = looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed }));
+  const close = check(photos.map((f) => ({ ...f, timestampMs: f.index * 100 })), [source()], FACE, 'video');
+  assert.deepEqual([close.frozenPairs, close.leapPairs, close.failure], [0, 0, null]);
+  const array = check(photos.map((f) => ({ ...f, timestampMs: null })));
+  assert.deepEqual([array.frozenPairs, array.leapPairs, array.failure], [0, 0, null]);
 });
 
 test('only neighbouring usable frames are compared: across frames that failed the gates, the scene may change', () => {
