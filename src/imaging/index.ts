@@ -75,10 +75,15 @@ function pixel(rgb: Uint8Array, width: number, height: number, x: number, y: num
   return rgb[(y * width + x) * 3 + ch]!;
 }
 
+/** ITU-R BT.601 luma (0–255) of the RGB pixel that starts at `offset`. */
+export function lumaAt(rgb: ArrayLike<number>, offset: number): number {
+  return 0.299 * rgb[offset]! + 0.587 * rgb[offset + 1]! + 0.114 * rgb[offset + 2]!;
+}
+
 /** ITU-R BT.601 luma of a float RGB buffer in 0–255. */
 export function lumaOf(rgb: Float32Array): Float32Array {
   const luma = new Float32Array(rgb.length / 3);
-  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  for (let i = 0; i < luma.length; i++) luma[i] = lumaAt(rgb, i * 3);
   return luma;
 }
 

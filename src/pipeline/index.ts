@@ -53,7 +53,7 @@ export interface Evidence {
     readonly usableFrames: number;
     readonly decodedFrames: number;
     readonly perFrame: QualityReport['frames'];
-    /** For a video or a frame array: whether its frames are one capture (one size, surroundings that stay put). */
+    /** For a video or a frame array: whether its frames are one capture (one size, surroundings that stay put, no freeze and leap). */
     readonly oneCapture: QualityReport['oneCapture'];
   };
   readonly signals: ReadonlyArray<ComputedSignal & { readonly contribution: number | null }>;

@@ -10,14 +10,16 @@
  */
 import type { Frame, SourceInfo } from '../decode/index.js';
 import type { TrackedFace } from '../faces/index.js';
+import { lumaAt } from '../imaging/index.js';
 
 export interface OneCaptureOptions {
   /**
-   * Largest change of the surroundings between consecutive usable frames, in percent (the median
+   * Largest change of the surroundings between neighbouring usable frames, in percent (the median
    * over grid cells of the change in log luminance, after the shift that fits best and the change
-   * of exposure are taken out). Measured on the bench (`models/README.md`): at most 14.3 % in one
-   * recording (its videos, as sampled or as 8 JPEG frames, and NUAA sequences); 36–49 % in 9 of 15
-   * arrays of one person's NUAA stills from other days (13–19 % in the other 6, taken in one room).
+   * of exposure are taken out). Measured on the bench (`scripts/one-capture-check.ts`): at most
+   * 14.3 % in one recording (its videos, as sampled or as 8 JPEG frames, and NUAA sequences); 43–84 %
+   * in 9 of 15 arrays of one person's NUAA stills from other days (13–19 % in the other 6, each
+   * person photographed in one room).
    */
   readonly maxSurroundingsChangePct: number;
 }
@@ -25,7 +27,7 @@ export interface OneCaptureOptions {
 export interface OneCaptureReport {
   /** Every image has the same width and height. */
   readonly sameSize: boolean;
-  /** Largest change of the surroundings between consecutive usable frames (percent); null when too little is in view. */
+  /** Largest change of the surroundings between neighbouring usable frames (percent); null when too little is in view. */
   readonly surroundingsChangePct: number | null;
   /** Pairs of neighbouring usable frames whose surroundings could be compared. */
   readonly comparedPairs: number;
@@ -112,9 +114,8 @@ export function checkOneCapture(
   return { sameSize: true, surroundingsChangePct: largest, comparedPairs: changes.length, frozenPairs, leapPairs, failure };
 }
 
-/** Mean absolute change of luma over the face's box (`face`, in `after`), on every other pixel; Infinity across two sizes. */
+/** Mean absolute change of luma over the face's box (`face`, in `after`), on every other pixel; the two frames are one size. */
 function faceLumaChange(before: Frame, after: Frame, face: TrackedFace): number {
-  if (before.width !== after.width || before.height !== after.height) return Number.POSITIVE_INFINITY;
   const [bx, by, bw, bh] = face.box;
   const x0 = Math.max(0, Math.floor(bx)), x1 = Math.min(after.width, Math.ceil(bx + bw));
   const y0 = Math.max(0, Math.floor(by)), y1 = Math.min(after.height, Math.ceil(by + bh));
@@ -122,7 +123,7 @@ function faceLumaChange(before: Frame, after: Frame, face: TrackedFace): number 
   let count = 0;
   for (let y = y0; y < y1; y += 2) {
     for (let x = x0, p = (y * after.width + x0) * 3; x < x1; x += 2, p += 6) {
-      sum += Math.abs(0.299 * (after.rgb[p]! - before.rgb[p]!) + 0.587 * (after.rgb[p + 1]! - before.rgb[p + 1]!) + 0.114 * (after.rgb[p + 2]! - before.rgb[p + 2]!));
+      sum += Math.abs(lumaAt(after.rgb, p) - lumaAt(before.rgb, p));
       count++;
     }
   }
@@ -153,7 +154,7 @@ function surroundingsGrid(frame: Frame, face: TrackedFace): Float64Array {
       let count = 0;
       for (let y = y0; y < y1; y += stepY) {
         for (let x = x0, p = (y * frame.width + x0) * 3; x < x1; x += stepX, p += 3 * stepX) {
-          sum += 0.299 * frame.rgb[p]! + 0.587 * frame.rgb[p + 1]! + 0.114 * frame.rgb[p + 2]!;
+          sum += lumaAt(frame.rgb, p);
           count++;
         }
       }

@@ -36,8 +36,9 @@ export type QualityFailureCode =
 /**
  * Why an analysis could not decide. Stable codes: clients may switch on them. `single_image`: one
  * still (or fewer than 3 usable frames of a sequence) carries no signal validated to tell a face from
- * its photo. `not_one_capture`: the images of a frame array differ in size, or the scene around the
- * face changes between the frames of a video or an array as it does between separate photos.
+ * its photo. `not_one_capture`: the images of a frame array differ in size, the scene around the
+ * face changes between the frames of a video or an array as it does between separate photos, or a
+ * video's face stands pixel-still between some frames and leaps between others, as in a slideshow.
  */
 export type InconclusiveCode = QualityFailureCode | 'single_image' | 'not_one_capture';
 

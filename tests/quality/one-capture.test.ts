@@ -50,7 +50,6 @@ function source(width = WIDTH, height = HEIGHT): SourceInfo {
   return { container: 'jpeg', codec: 'mjpeg', pixelFormat: 'yuvj420p', width, height, rotationDeg: 0, durationMs: null, fps: null };
 }
 
-
 function check(frames: readonly Frame[], sources = frames.map((f) => source(f.width, f.height)), face = FACE, input: 'video' | 'frames' = 'frames') {
   const usable = frames.map((_, i) => i);
   return checkOneCapture(input, frames, sources, usable, usable.map(() => face), DEFAULT_CONFIG.quality);
@@ -97,29 +96,27 @@ test('a face that fills the image leaves nothing around it to compare, and nothi
   assert.equal(report.failure, null);
 });
 
+/** Each photo's look, shown for two sampled frames 375 ms apart: a slideshow at 0.7 s a photo. */
+const LOOKS = [10, 10, 11, 11, 12, 12, 13, 13];
+const slideshowFrames = (noise = 0) => LOOKS.map((seed, i) => frame(i, room(1), 0, 1, undefined, { faceSeed: seed, noise }));
+
 test('a slideshow video: the face stands pixel-still between some frames and leaps between others; a living face, or a looped still, does not', () => {
-  const scene = room(1);
-  // Each photo shown for two sampled frames, 375 ms apart: a slideshow at 0.7 s a photo.
-  const looks = [10, 10, 11, 11, 12, 12, 13, 13];
-  const photos = looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed }));
-  const slideshow = check(photos, [source()], FACE, 'video');
+  const slideshow = check(slideshowFrames(), [source()], FACE, 'video');
   assert.equal(slideshow.frozenPairs, 4);
   assert.equal(slideshow.leapPairs, 3);
   assert.match(slideshow.failure ?? '', /^The video is not one capture: the face stands pixel-still between 4 pairs of neighbouring frames and leaps between 3 others, as a slideshow of photos does\./);
   // The same looks with a sensor's noise on every frame: never pixel-still, so one capture.
-  const living = check(looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed, noise: 2 })), [source()], FACE, 'video');
+  const living = check(slideshowFrames(2), [source()], FACE, 'video');
   assert.equal(living.frozenPairs, 0);
   assert.equal(living.failure, null);
   // One look throughout (a looped still): frozen, but it never leaps; the signals judge it.
-  const looped = check(looks.map((_, i) => frame(i, scene, 0, 1, undefined, { faceSeed: 10 })), [source()], FACE, 'video');
+  const looped = check(LOOKS.map((_, i) => frame(i, room(1), 0, 1, undefined, { faceSeed: 10 })), [source()], FACE, 'video');
   assert.equal(looped.frozenPairs, 7);
   assert.equal(looped.failure, null);
 });
 
 test('repeats closer than 250 ms (a dim webcam’s 10 pictures a second in a 30-fps file) and in frame arrays, which carry no times, are not a slideshow', () => {
-  const scene = room(1);
-  const looks = [10, 10, 11, 11, 12, 12, 13, 13];
-  const photos = looks.map((seed, i) => frame(i, scene, 0, 1, undefined, { faceSeed: seed }));
+  const photos = slideshowFrames();
   const close = check(photos.map((f) => ({ ...f, timestampMs: f.index * 100 })), [source()], FACE, 'video');
   assert.deepEqual([close.frozenPairs, close.leapPairs, close.failure], [0, 0, null]);
   const array = check(photos.map((f) => ({ ...f, timestampMs: null })));
