@@ -4,7 +4,7 @@ import { ffmpeg, scratch } from './media.js';
 
 /** `count` JPEG frames spread over the first seconds of `clip`, as a client would send them. */
 export async function extractFrames(clip: string, count: number, prefix: string): Promise<string[]> {
-  return extract(clip, count, prefix, [`fps=${count / 4}`]);
+  return extract(clip, count, prefix);
 }
 
 /**
@@ -12,7 +12,7 @@ export async function extractFrames(clip: string, count: number, prefix: string)
  * and SMPTE colour bars put behind the person: the face of the same moments, seen somewhere else.
  */
 export async function extractFramesBeforeBars(clip: string, count: number, prefix: string): Promise<string[]> {
-  return extract(clip, count, prefix, [`fps=${count / 4}`], ['-f', 'lavfi', '-i', 'smptebars=size=360x288'], '[0:v]chromakey=0x0a4bd8:0.3:0.05[person];[1:v][person]overlay=shortest=1');
+  return extract(clip, count, prefix, ['-f', 'lavfi', '-i', 'smptebars=size=360x288'], '[0:v]chromakey=0x0a4bd8:0.3:0.05[person];[1:v][person]overlay=shortest=1');
 }
 
 /** A slideshow: the images in order, `secondsEach` apiece, as an H.264 clip at 30 fps. */
@@ -26,9 +26,11 @@ export async function slideshow(images: readonly string[], name: string, seconds
   return path;
 }
 
-async function extract(clip: string, count: number, prefix: string, filters: string[], extraInputs: string[] = [], composite?: string): Promise<string[]> {
+/** `count` frames over the clip's first 4 s; `composite`, a filter graph over the clip and `extraInputs`, is applied first. */
+async function extract(clip: string, count: number, prefix: string, extraInputs: string[] = [], composite?: string): Promise<string[]> {
   const dir = await scratch();
-  const graph = composite ? ['-filter_complex', `${composite},${filters.join(',')}`] : ['-vf', filters.join(',')];
+  const spacing = `fps=${count / 4}`;
+  const graph = composite ? ['-filter_complex', `${composite},${spacing}`] : ['-vf', spacing];
   await ffmpeg(['-i', clip, ...extraInputs, ...graph, '-frames:v', String(count), '-q:v', '3', join(dir, `${prefix}-%02d.jpg`)]);
   return Array.from({ length: count }, (_, i) => join(dir, `${prefix}-${String(i + 1).padStart(2, '0')}.jpg`));
 }
