@@ -55,7 +55,7 @@ export async function loadObservationDeps(): Promise<ObservationDeps> {
     tools: locateTools(),
     faceModels,
     versions: {
-      faceModels: `@vladmandic/human@${human.version} blazeface+facemesh`,
+      faceModels: `@vladmandic/human@${human.version} blazeface+facemesh+faceres`,
       runtime: `tfjs-core@${runtime.tfjsVersion} ${runtime.backend}`,
     },
   };

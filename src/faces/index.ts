@@ -2,16 +2,20 @@ import type { Frame } from '../decode/index.js';
 import type { RgbImage } from '../imaging/index.js';
 import * as blazeface from './blazeface.js';
 import * as facemesh from './facemesh.js';
+import * as identity from './identity.js';
 import type { FaceCandidate } from './blazeface.js';
 
 export type { FaceCandidate } from './blazeface.js';
 import type { Point3 } from './facemesh.js';
 
 export { MESH, faceAxes, type FaceAxes, type Point3 } from './facemesh.js';
+export type { FaceDescriber } from './identity.js';
 
 export interface FaceModels {
   readonly detector: blazeface.BlazeFace;
   readonly landmarker: facemesh.FaceMesh;
+  /** For the one-person check only (`quality/one-person.ts`). */
+  readonly describer: identity.FaceDescriber;
 }
 
 export interface FaceOptions {
@@ -40,8 +44,8 @@ export interface FrameFaces {
 
 /** Loads the face models once per process; pass the result in `deps`. */
 export async function loadFaceModels(modelsDir: string): Promise<FaceModels> {
-  const [detector, landmarker] = await Promise.all([blazeface.load(modelsDir), facemesh.load(modelsDir)]);
-  return { detector, landmarker };
+  const [detector, landmarker, describer] = await Promise.all([blazeface.load(modelsDir), facemesh.load(modelsDir), identity.load(modelsDir)]);
+  return { detector, landmarker, describer };
 }
 
 /** Stage 3a: every face in one frame, largest first. Runs on each frame as it is decoded. */

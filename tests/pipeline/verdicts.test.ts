@@ -5,10 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../src/config.js';
 import { loadDeps, type Deps } from '../../src/deps.js';
 import { analyzeMedia, type Analysis } from '../../src/pipeline/index.js';
 import { inconclusiveResult } from '../../src/verdict/index.js';
-import { franckClip, handMovedStill, loopedStill, noFaceClip, noFranck } from '../helpers/media.js';
+import { makePhotoOverFace } from '../../src/synth/photo-over-face.js';
+import { franckClip, handMovedStill, loopedStill, noFaceClip, noFranck, OTHER_PERSON_PHOTO, scratch, tools } from '../helpers/media.js';
 
 let deps: Deps;
 before(async () => {
@@ -126,6 +128,33 @@ test('a slideshow of photos of the person, as a video, is inconclusive not_one_c
   assert.equal(onePlace.inconclusive?.code, 'not_one_capture', JSON.stringify(onePlace.evidence.quality.oneCapture));
   assert.match(onePlace.inconclusive!.message, /^The video is not one capture: the face stands pixel-still between \d+ pairs of neighbouring frames and leaps between \d+ others, as a slideshow of photos does/);
   assert.ok(onePlace.evidence.quality.oneCapture!.surroundingsChangePct! < 10, 'the same blue wall throughout');
+});
+
+test('a clip that changes person partway through (another man\'s photo lifted before his face, or lowered) is inconclusive not_one_person', { skip: noFranck }, async () => {
+  const clip = await franckClip('live-6s.mp4', 6);
+  const alone = await analyzePath(clip);
+  const threshold = DEFAULT_CONFIG.quality.minIdentitySimilarity;
+  assert.ok(alone.evidence.quality.onePerson!.lowestSimilarity! > threshold + 0.15, `one man throughout: ${JSON.stringify(alone.evidence.quality.onePerson)}`);
+  assert.equal(alone.evidence.quality.onePerson!.describedFrames.length, 8);
+  const faceNear = (analysis: Analysis, ms: number) =>
+    analysis.evidence.frames.filter((f) => f.usable).sort((a, b) => Math.abs(a.timestampMs! - ms) - Math.abs(b.timestampMs! - ms))[0]!.face!.box;
+  const photo = await analyzeMedia({ kind: 'media', source: { path: OTHER_PERSON_PHOTO } }, deps);
+  const photoFace = photo.evidence.frames[0]!.face!.box;
+  for (const [fromS, untilS] of [[3, 6], [0, 3]]) {
+    const path = `${await scratch()}/photo-over-face-${fromS}.mp4`;
+    await makePhotoOverFace(tools, clip, OTHER_PERSON_PHOTO, path, { videoFace: faceNear(alone, 3000), photoFace, fromS: fromS!, untilS: untilS!, durationS: 6 });
+    const swapped = await analyzePath(path);
+    assertContractResult(swapped);
+    const report = swapped.evidence.quality.onePerson!;
+    assert.equal(swapped.inconclusive?.code, 'not_one_person', JSON.stringify(report));
+    assert.deepEqual(swapped.result, inconclusiveResult());
+    assert.equal(swapped.evidence.quality.oneCapture?.failure, null, 'the room stays put: it is the face that changes');
+    // The change is found at the last described frame before the photo goes up (or comes down) at 3 s.
+    const changeAt = swapped.evidence.frames[report.changeAfterFrame!]!.timestampMs!;
+    const next = swapped.evidence.frames[report.describedFrames[report.describedFrames.indexOf(report.changeAfterFrame!) + 1]!]!.timestampMs!;
+    assert.ok(changeAt < 3000 && next >= 3000, `change between ${changeAt} and ${next} ms`);
+    assert.match(swapped.inconclusive!.message, /^The face changes partway through/);
+  }
 });
 
 test('one still is analysed in single-image mode and, with no validated signal, is inconclusive single_image and fails closed', { skip: noFranck }, async () => {
