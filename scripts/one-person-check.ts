@@ -67,9 +67,12 @@ function summary(values: readonly number[]): string {
   return `n ${sorted.length}, min ${at(0)}, median ${at(0.5)}, 95th pct ${at(0.95)}, 99th pct ${at(0.99)}, max ${sorted[sorted.length - 1]!.toFixed(3)}`;
 }
 
+/** Frames decoded whole, so that face boxes are in the media's own pixels (for ffmpeg). */
+const fullSize = withOverrides({ decode: { maxLongSidePx: DEFAULT_CONFIG.decode.maxDimensionPx } });
+
 /** The face box (x, y, w, h) of the usable frame nearest `atMs`, from the product's own stages. */
 async function faceBoxNear(input: AnalysisInput, atMs: number): Promise<readonly number[] | null> {
-  const observation = await observeMedia(input, deps);
+  const observation = await observeMedia(input, deps, fullSize);
   let best: { distance: number; box: readonly number[] } | null = null;
   for (const i of observation.quality.usableFrameIndices) {
     const distance = Math.abs((observation.frames[i]!.timestampMs ?? 0) - atMs);

@@ -92,7 +92,7 @@ Usage:
                                               refit the calibration and threshold on your data
                                               (cross-validated by subject); use the file with
                                               --calibration or LIVENESS_CALIBRATION
-  liveness synth <live media>... --out DIR [--species print,bent_print,replay,video_replay,steady_video_replay,mask,cutout,looped,moved]
+  liveness synth <live media>... --out DIR [--species print,bent_print,replay,video_replay,steady_video_replay,mask,cutout,looped,moved,photo_over_face]
                 [--seed N]
                                               attack clips made from bona fide media, with a
                                               manifest for eval

