@@ -4,9 +4,10 @@
  * from those clips. A synthetic attack counts as the subject of its source clip, so that
  * cross-validation holds it out together with that person.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { runTool, type ToolPaths } from '../src/decode/ffmpeg.js';
 import { inputOf, loadEvalSet, type EvalItem } from '../src/eval/manifest.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
 import { parseCsvRecords } from '../src/manifest/csv.js';
@@ -49,4 +50,17 @@ export async function loadSynth(manifestPath: string, bench: readonly EvalItem[]
     kind: 'video',
     origin: 'synth',
   }));
+}
+
+/** ffmpeg through the product's own door, for media the dev scripts make; throws with its stderr. */
+export async function ffmpeg(tools: ToolPaths, args: string[]): Promise<void> {
+  const run = await runTool(tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args], { timeoutMs: 300_000, maxStdoutBytes: 1 << 20 });
+  if (run.exitCode !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${run.stderrTail}`);
+}
+
+/** A video's first 3 s as 8 JPEG frames (fewer for a shorter clip) in `dir`, as a client would send them. */
+export async function asEightJpegFrames(tools: ToolPaths, video: string, dir: string, prefix: string): Promise<AnalysisInput> {
+  await ffmpeg(tools, ['-i', video, '-t', '3', '-vf', 'fps=8/3', '-frames:v', '8', '-q:v', '3', join(dir, `${prefix}%02d.jpg`)]);
+  const frames = readdirSync(dir).filter((f) => f.startsWith(prefix)).sort().map((f) => ({ path: join(dir, f) }));
+  return { kind: 'frames', frames };
 }

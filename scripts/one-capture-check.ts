@@ -12,11 +12,9 @@
  * at 4 a second; arrays of 8 consecutive bench face crops of a subject and label; 8 frames of
  * franck.mp4 as a slideshow. Everything derived from the bench goes to a temporary folder.
  */
-import { readdirSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runTool } from '../src/decode/ffmpeg.js';
 import { loadDeps } from '../src/deps.js';
 import { fuseSignals, profileOf } from '../src/fusion/model.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
@@ -24,7 +22,7 @@ import { analyzeMedia, chooseProfile, observeMedia } from '../src/pipeline/index
 import { computeSignals } from '../src/signals/index.js';
 import { seededRandom } from '../src/synth/still-attacks.js';
 import { withTempDir } from '../src/util/temp.js';
-import { FRANCK, loadBench } from './dev-set.js';
+import { asEightJpegFrames, FRANCK, ffmpeg, loadBench } from './dev-set.js';
 
 const { values } = parseArgs({ options: { bench: { type: 'string', default: '../shared/bench' }, list: { type: 'boolean', default: false } } });
 const deps = await loadDeps();
@@ -56,20 +54,13 @@ function pathsOf(input: AnalysisInput): string[] {
   return (input.kind === 'frames' ? input.frames : [input.source]).flatMap((source) => ('path' in source ? [source.path] : []));
 }
 
-async function ffmpeg(args: string[]): Promise<void> {
-  const run = await runTool(deps.tools, 'ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args], { timeoutMs: 300_000, maxStdoutBytes: 1 << 20 });
-  if (run.exitCode !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${run.stderrTail}`);
-}
-
 async function run(dir: string): Promise<void> {
   const cases: Case[] = [];
   const videos = items.filter((item) => item.kind === 'video');
   for (const [n, item] of videos.entries()) {
     cases.push({ group: `one recording: video (${item.label === 'live' ? 'live' : 'replay'})`, id: item.id, input: item.input });
-    const prefix = join(dir, `video-${n}-`);
-    await ffmpeg(['-i', pathsOf(item.input)[0]!, '-t', '3', '-vf', 'fps=8/3', '-frames:v', '8', '-q:v', '3', `${prefix}%02d.jpg`]);
-    const frames = readdirSync(dir).filter((f) => f.startsWith(`video-${n}-`)).sort().map((f) => ({ path: join(dir, f) }));
-    cases.push({ group: `one recording: video as 8 JPEG frames (${item.label === 'live' ? 'live' : 'replay'})`, id: item.id, input: { kind: 'frames', frames } });
+    const frames = await asEightJpegFrames(deps.tools, pathsOf(item.input)[0]!, dir, `video-${n}-`);
+    cases.push({ group: `one recording: video as 8 JPEG frames (${item.label === 'live' ? 'live' : 'replay'})`, id: item.id, input: frames });
   }
   for (const item of items.filter((i) => i.kind === 'frames')) {
     const frames = pathsOf(item.input).map((path) => ({ path }));
@@ -94,12 +85,12 @@ async function run(dir: string): Promise<void> {
       const name = `slides-${key.replace('/', '-')}-${rate}`;
       for (const [i, path] of paths.slice(0, count).entries()) await copyFile(path, join(dir, `${name}-${i}.jpg`));
       const output = join(dir, `${name}.mp4`);
-      await ffmpeg(['-framerate', String(rate), '-i', join(dir, `${name}-%d.jpg`), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', '30', output]);
+      await ffmpeg(deps.tools, ['-framerate', String(rate), '-i', join(dir, `${name}-%d.jpg`), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', '30', output]);
       cases.push({ group: `not one: slideshow of ${count} NUAA live stills, ${rate} a second`, id: key, input: { kind: 'media', source: { path: output } } });
     }
   }
-  await ffmpeg(['-ss', '20', '-t', '5.6', '-i', FRANCK, '-vf', 'fps=1/0.7', '-frames:v', '8', '-q:v', '3', join(dir, 'franck-%d.jpg')]);
-  await ffmpeg(['-framerate', String(1 / 0.7), '-i', join(dir, 'franck-%d.jpg'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', '30', join(dir, 'franck-slides.mp4')]);
+  await ffmpeg(deps.tools, ['-ss', '20', '-t', '5.6', '-i', FRANCK, '-vf', 'fps=1/0.7', '-frames:v', '8', '-q:v', '3', join(dir, 'franck-%d.jpg')]);
+  await ffmpeg(deps.tools, ['-framerate', String(1 / 0.7), '-i', join(dir, 'franck-%d.jpg'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', '30', join(dir, 'franck-slides.mp4')]);
   cases.push({ group: 'not one: slideshow of 8 frames of franck.mp4, 0.7 s each', id: 'franck', input: { kind: 'media', source: { path: join(dir, 'franck-slides.mp4') } } });
   const crops = new Map<string, string[]>();
   for (const item of items.filter((i) => i.kind === 'crop')) {

@@ -33,7 +33,7 @@ import { withTempDir } from '../util/temp.js';
 import { handHeldPoses, renderBentSheet } from './bent-sheet.js';
 import { printOnPaper, renderPrint, renderScreen, type ScreenDevice } from './recapture.js';
 import { wearPaperMask } from './paper-mask.js';
-import { makePhotoOverFace } from './photo-over-face.js';
+import { holdPhotoOverFace } from './photo-over-face.js';
 import { encodeFrames, extractStill, filmScreen, makeHandMovedFrames, makeHandMovedStill, makeLoopedStill, roomFor, seededRandom, type RawFrames } from './still-attacks.js';
 
 /** In this order for good: each species' seed is derived from its position. */
@@ -111,7 +111,10 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
           if (!worn) throw new LivenessError('invalid_argument', `Expected a face in ${source} to put a paper mask or cut-out on but none was found`);
           return encodeFrames(tools, await writeRaw(worn, dir), output, { ...common, fps: CLIP.fps });
         }
-        if (species === 'photo_over_face') return holdPhotoOverFace(tools, source, sources[(n + 1) % sources.length]!, output, models, dir);
+        if (species === 'photo_over_face') {
+          const hold = { fromS: CLIP.durationS / 2, untilS: CLIP.durationS, durationS: CLIP.durationS };
+          return holdPhotoOverFace(tools, await models(), source, sources[(n + 1) % sources.length]!, output, hold);
+        }
         const still = await loadStill(tools, await extractStill(tools, source, common.atS, dir), dir);
         if (species === 'bent_print') {
           const print = printOnPaper(still, random);
@@ -130,23 +133,6 @@ export async function synthesize(tools: ToolPaths, sources: readonly string[], o
   const manifest = ['path,kind,label,species,subject,source', ...items.map((i) => [relative(options.outDir, i.path), 'video', i.label, i.species, i.subject, `"${i.source.replaceAll('"', '""')}"`].join(','))];
   await writeFile(join(options.outDir, 'manifest.csv'), `${manifest.join('\n')}\n`);
   return items;
-}
-
-/** `photo_over_face`: the face of `photoSource` (its still at 1 s) held over the face of the clip `source` for its second half. */
-async function holdPhotoOverFace(tools: ToolPaths, source: string, photoSource: string, output: string, models: () => Promise<FaceModels>, dir: string): Promise<void> {
-  if ((await ingestMedia({ kind: 'media', source: { path: source } }, DEFAULT_CONFIG.ingest, dir)).mode !== 'video') {
-    throw invalidArgument('a video to hold the photo over (photo_over_face; the next source may be a photo)', 'source', source);
-  }
-  mkdirSync(join(dir, 'photo'));
-  const photo = await extractStill(tools, photoSource, 1, join(dir, 'photo'));
-  // Boxes in the media's own pixels, for ffmpeg: decoded whole, not downscaled.
-  const faceIn = async (path: string) => faceBoxOf(await loadStill(tools, path, dir, DEFAULT_CONFIG.decode.maxDimensionPx), await models());
-  const videoFace = await faceIn(await extractStill(tools, source, CLIP.durationS / 2, dir));
-  const photoFace = await faceIn(photo);
-  if (!videoFace || !photoFace) {
-    throw new LivenessError('invalid_argument', `Expected a face in ${source} and in ${photoSource} to hold one over the other but ${videoFace ? photoSource : source} has none`);
-  }
-  await makePhotoOverFace(tools, source, photo, output, { videoFace, photoFace, fromS: CLIP.durationS / 2, untilS: CLIP.durationS, durationS: CLIP.durationS });
 }
 
 /** The manifest's label and species of what `species` makes. */
@@ -188,12 +174,7 @@ async function writeRaw(frames: readonly RgbImage[], dir: string): Promise<RawFr
   return { path, width: frames[0]!.width, height: frames[0]!.height };
 }
 
-/** The still, at most `maxLongSidePx` wide. */
-async function loadStill(tools: ToolPaths, path: string, dir: string, maxLongSidePx = MAX_STILL_PX): Promise<Frame> {
-  return (await decode(tools, path, dir, { maxLongSidePx }))[0]!;
-}
-
-/** The box of the face in an image, from the product's own face stages; null when it has none. */
-function faceBoxOf(image: Frame, faceModels: FaceModels): readonly number[] | null {
-  return landmarkFaces([image], [findFaces(image, faceModels, DEFAULT_CONFIG.faces)], faceModels, DEFAULT_CONFIG.faces)[0]!.face?.box ?? null;
+/** The still, at most MAX_STILL_PX wide. */
+async function loadStill(tools: ToolPaths, path: string, dir: string): Promise<Frame> {
+  return (await decode(tools, path, dir, { maxLongSidePx: MAX_STILL_PX }))[0]!;
 }

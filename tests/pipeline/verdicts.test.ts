@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../../src/config.js';
 import { loadDeps, type Deps } from '../../src/deps.js';
 import { analyzeMedia, type Analysis } from '../../src/pipeline/index.js';
 import { inconclusiveResult } from '../../src/verdict/index.js';
-import { makePhotoOverFace } from '../../src/synth/photo-over-face.js';
+import { holdPhotoOverFace } from '../../src/synth/photo-over-face.js';
 import { franckClip, handMovedStill, loopedStill, noFaceClip, noFranck, OTHER_PERSON_PHOTO, scratch, tools } from '../helpers/media.js';
 
 let deps: Deps;
@@ -136,13 +136,9 @@ test('a clip that changes person partway through (another man\'s photo lifted be
   const threshold = DEFAULT_CONFIG.quality.minIdentitySimilarity;
   assert.ok(alone.evidence.quality.onePerson!.lowestSimilarity! > threshold + 0.15, `one man throughout: ${JSON.stringify(alone.evidence.quality.onePerson)}`);
   assert.equal(alone.evidence.quality.onePerson!.describedFrames.length, 8);
-  const faceNear = (analysis: Analysis, ms: number) =>
-    analysis.evidence.frames.filter((f) => f.usable).sort((a, b) => Math.abs(a.timestampMs! - ms) - Math.abs(b.timestampMs! - ms))[0]!.face!.box;
-  const photo = await analyzeMedia({ kind: 'media', source: { path: OTHER_PERSON_PHOTO } }, deps);
-  const photoFace = photo.evidence.frames[0]!.face!.box;
   for (const [fromS, untilS] of [[3, 6], [0, 3]]) {
     const path = `${await scratch()}/photo-over-face-${fromS}.mp4`;
-    await makePhotoOverFace(tools, clip, OTHER_PERSON_PHOTO, path, { videoFace: faceNear(alone, 3000), photoFace, fromS: fromS!, untilS: untilS!, durationS: 6 });
+    await holdPhotoOverFace(tools, deps.faceModels, clip, OTHER_PERSON_PHOTO, path, { fromS: fromS!, untilS: untilS!, durationS: 6 });
     const swapped = await analyzePath(path);
     assertContractResult(swapped);
     const report = swapped.evidence.quality.onePerson!;
