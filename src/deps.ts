@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locateTools, type ToolPaths } from './decode/index.js';
-import { loadFaceModels, type FaceModels } from './faces/index.js';
+import { loadFaceModels, readDescriptorCentre, type FaceModels } from './faces/index.js';
 import { loadFusionModel, type FusionModel } from './fusion/model.js';
 import { startRuntime } from './ml/runtime.js';
 
@@ -31,6 +31,8 @@ export interface DepsOptions {
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
 
 export const DEFAULT_FUSION_PATH = join(PROJECT_ROOT, 'models', 'fusion.json');
+/** The centre the face describer subtracts (`faces/identity.ts`). */
+export const DESCRIPTOR_CENTRE_PATH = join(PROJECT_ROOT, 'models', 'faceres-centre.json');
 
 function humanModelsDir(): { dir: string; version: string } {
   const require = createRequire(import.meta.url);
@@ -46,16 +48,20 @@ export async function loadDeps(options: DepsOptions = {}): Promise<Deps> {
   return { ...observation, fusion, versions: { ...observation.versions, fusion: fusion.version } };
 }
 
-/** Loads what stages 1–5 need (for fitting the fusion model, which cannot need itself). */
-export async function loadObservationDeps(): Promise<ObservationDeps> {
+/**
+ * Loads what stages 1–5 need (for fitting the fusion model, which cannot need itself).
+ * `rawDescriptors` leaves the face describer's output uncentred, for fitting its centre.
+ */
+export async function loadObservationDeps(options: { readonly rawDescriptors?: boolean } = {}): Promise<ObservationDeps> {
   const runtime = await startRuntime();
   const human = humanModelsDir();
-  const faceModels = await loadFaceModels(human.dir);
+  const centre = options.rawDescriptors ? null : await readDescriptorCentre(DESCRIPTOR_CENTRE_PATH);
+  const faceModels = await loadFaceModels(human.dir, centre);
   return {
     tools: locateTools(),
     faceModels,
     versions: {
-      faceModels: `@vladmandic/human@${human.version} blazeface+facemesh+faceres`,
+      faceModels: `@vladmandic/human@${human.version} blazeface+facemesh+faceres, ${centre ? centre.version : 'raw descriptors'}`,
       runtime: `tfjs-core@${runtime.tfjsVersion} ${runtime.backend}`,
     },
   };

@@ -9,7 +9,7 @@ export type { FaceCandidate } from './blazeface.js';
 import type { Point3 } from './facemesh.js';
 
 export { MESH, faceAxes, type FaceAxes, type Point3 } from './facemesh.js';
-export type { FaceDescriber } from './identity.js';
+export { readDescriptorCentre, type DescriptorCentre, type FaceDescriber } from './identity.js';
 
 export interface FaceModels {
   readonly detector: blazeface.BlazeFace;
@@ -42,9 +42,12 @@ export interface FrameFaces {
   readonly face: TrackedFace | null;
 }
 
-/** Loads the face models once per process; pass the result in `deps`. */
-export async function loadFaceModels(modelsDir: string): Promise<FaceModels> {
-  const [detector, landmarker, describer] = await Promise.all([blazeface.load(modelsDir), facemesh.load(modelsDir), identity.load(modelsDir)]);
+/**
+ * Loads the face models once per process; pass the result in `deps`. `descriptorCentre` is what the
+ * describer subtracts (`identity.ts`); null leaves its descriptors raw.
+ */
+export async function loadFaceModels(modelsDir: string, descriptorCentre: identity.DescriptorCentre | null): Promise<FaceModels> {
+  const [detector, landmarker, describer] = await Promise.all([blazeface.load(modelsDir), facemesh.load(modelsDir), identity.load(modelsDir, descriptorCentre)]);
   return { detector, landmarker, describer };
 }
 
