@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadObservationDeps, PROJECT_ROOT } from '../src/deps.js';
+import { describeFaces } from '../src/faces/index.js';
 import { DESCRIPTOR_LENGTH } from '../src/faces/identity.js';
 import { observeMedia } from '../src/pipeline/index.js';
 import { MAX_DESCRIBED, spreadPick } from '../src/quality/one-person.js';
@@ -35,8 +36,7 @@ for (const name of MEDIA) {
     console.log(`${name}: no face found, left out`);
     continue;
   }
-  const picks = spreadPick(withFace, MAX_DESCRIBED);
-  const descriptors = deps.faceModels.describer.describe(picks.map((i) => ({ image: observation.frames[i]!, mesh: observation.faces[i]!.face!.mesh })));
+  const descriptors = describeFaces(deps.faceModels.describer, observation.frames, observation.faces, spreadPick(withFace, MAX_DESCRIBED));
   for (const descriptor of descriptors) for (let j = 0; j < DESCRIPTOR_LENGTH; j++) sum[j]! += descriptor[j]! / descriptors.length;
   used.push(name);
   console.log(`${name}: ${descriptors.length} face(s)`);

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, withOverrides } from '../src/config.js';
 import { loadDeps } from '../src/deps.js';
+import { describeFaces } from '../src/faces/index.js';
 import type { AnalysisInput } from '../src/ingest/index.js';
 import { analyzeMedia, observeMedia } from '../src/pipeline/index.js';
 import { checkOnePerson, MAX_DESCRIBED } from '../src/quality/one-person.js';
@@ -85,8 +86,7 @@ async function run(dir: string): Promise<void> {
     onePerson.set(c.group, row);
     if (values.list) console.log(`one person | ${c.group} | ${c.item.id} | ${observation.quality.inconclusive?.code ?? 'decided'} | lowest similarity ${report?.lowestSimilarity ?? '–'}`);
     if (c.group.endsWith('16 frames') && report && report.describedFrames.length === MAX_DESCRIBED) {
-      const picks = report.describedFrames;
-      described.push({ item: c.item, descriptors: deps.faceModels.describer.describe(picks.map((i) => ({ image: observation.frames[i]!, mesh: observation.faces[i]!.face!.mesh }))) });
+      described.push({ item: c.item, descriptors: describeFaces(deps.faceModels.describer, observation.frames, observation.faces, report.describedFrames) });
     }
   }
   console.log(`\nthreshold ${threshold}\n\none person: group | items | not_one_person | other inconclusive | lowest similarity found`);

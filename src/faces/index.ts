@@ -51,6 +51,11 @@ export async function loadFaceModels(modelsDir: string, descriptorCentre: identi
   return { detector, landmarker, describer };
 }
 
+/** Descriptors of the tracked faces in the frames `frameIndices` (each must have one), run as one batch. */
+export function describeFaces(describer: identity.FaceDescriber, frames: readonly RgbImage[], faces: readonly FrameFaces[], frameIndices: readonly number[]): Float32Array[] {
+  return describer.describe(frameIndices.map((i) => ({ image: frames[i]!, mesh: faces[i]!.face!.mesh })));
+}
+
 /** Stage 3a: every face in one frame, largest first. Runs on each frame as it is decoded. */
 export function findFaces(frame: RgbImage, models: FaceModels, options: FaceOptions): FaceCandidate[] {
   return models.detector

@@ -1,6 +1,6 @@
 import type { Frame, SourceInfo } from '../decode/index.js';
 import { interocularPx, poseRatios } from '../faces/geometry.js';
-import type { FaceDescriber, FrameFaces, TrackedFace } from '../faces/index.js';
+import { describeFaces, type FaceDescriber, type FrameFaces, type TrackedFace } from '../faces/index.js';
 import { cropTransform, laplacianVariance, lumaOf, sampleToFloat } from '../imaging/index.js';
 import type { InputMode } from '../ingest/index.js';
 import type { Inconclusive, QualityFailureCode } from '../verdict/types.js';
@@ -98,7 +98,7 @@ export function assessQuality(
     inconclusive = { code, message: MESSAGES[code] + detail };
   } else if (isSequence) {
     const described = spreadPick(usableFrameIndices, MAX_DESCRIBED);
-    onePerson = checkOnePerson(described, describer.describe(described.map((i) => ({ image: frames[i]!, mesh: faces[i]!.face!.mesh }))), options);
+    onePerson = checkOnePerson(described, describeFaces(describer, frames, faces, described), options);
     if (onePerson.failure) inconclusive = { code: 'not_one_person', message: onePerson.failure };
   }
   return { frames: assessed, usableFrameIndices, oneCapture, onePerson, inconclusive };

@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { DESCRIPTOR_CENTRE_PATH, loadObservationDeps } from '../../src/deps.js';
+import { describeFaces } from '../../src/faces/index.js';
 import { centred, DESCRIPTOR_LENGTH, readDescriptorCentre } from '../../src/faces/identity.js';
 import { observeMedia } from '../../src/pipeline/index.js';
 import { withTempDir } from '../../src/util/temp.js';
@@ -37,8 +38,7 @@ test('centred descriptors keep one man alike and set another man further apart t
   const centre = await readDescriptorCentre(DESCRIPTOR_CENTRE_PATH);
   const describe = async (path: string) => {
     const observation = await observeMedia({ kind: 'media', source: { path } }, deps);
-    const face = observation.faces[0]!.face!;
-    return deps.faceModels.describer.describe([{ image: observation.frames[0]!, mesh: face.mesh }])[0]!;
+    return describeFaces(deps.faceModels.describer, observation.frames, observation.faces, [0])[0]!;
   };
   const [franck, franckAgain, other] = await Promise.all([describe(FRANCK_STILL), describe(FRANCK_OTHER_STILL), describe(OTHER_PERSON_PHOTO)]);
   const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, v, j) => sum + v * b[j]!, 0);
